@@ -1,0 +1,102 @@
+"""Execute the notebooks (jupytext percent scripts) before the build, with a cache.
+
+``docs/notebooks/<name>.py`` is the reviewable source.  Before mkdocs-jupyter renders
+anything, this hook executes each source with nbclient and adds the executed
+``<name>.ipynb`` to the build.  The executed notebook is cached in
+``.cache/notebooks/`` under a key made of the source, every file in ``snippets/`` and
+the versions of the numerical packages, so an unchanged notebook is not re-run.
+
+A cell that raises fails the build, naming the notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from importlib import metadata
+from pathlib import Path
+
+import jupytext
+import nbformat
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("NOTEBOOK_CACHE", ROOT / ".cache" / "notebooks"))
+SOURCE_DIR = "notebooks"  # inside docs_dir
+TIMEOUT_S = 600
+PACKAGES = ("numpy", "scipy", "matplotlib", "tensorflow", "keras", "gensim", "jieba")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def cache_key(source: Path) -> str:
+    h = hashlib.sha256()
+    h.update(source.read_bytes())
+    for path in sorted((ROOT / "snippets").rglob("*.py")):
+        h.update(path.relative_to(ROOT).as_posix().encode())
+        h.update(path.read_bytes())
+    for name in PACKAGES:
+        h.update(f"{name}={_version(name)};".encode())
+    return h.hexdigest()
+
+
+def execute(source: Path, target: Path) -> None:
+    nb = jupytext.read(source)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(
+        nb,
+        timeout=TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT)}},
+        allow_errors=False,
+    )
+    t0 = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        raise PluginError(f"notebook {source.relative_to(ROOT)} failed:\n{err}") from None
+    log.info("executed %s in %.1f s", source.relative_to(ROOT), time.perf_counter() - t0)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    nbformat.write(nb, tmp)
+    tmp.replace(target)
+
+
+def executed_notebook(source: Path) -> Path:
+    """Path of the executed notebook for ``source``, running it if the cache is stale."""
+    key = cache_key(source)
+    target = CACHE / key[:16] / SOURCE_DIR / (source.stem + ".ipynb")
+    if not target.exists():
+        execute(source, target)
+    else:
+        log.debug("notebook cache hit: %s", source.name)
+    return target
+
+
+@event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
+def on_files(files: Files, config) -> Files:
+    src_dir = Path(config["docs_dir"]) / SOURCE_DIR
+    for source in sorted(src_dir.glob("*.py")):
+        if source.name.startswith("_"):
+            continue
+        uri = f"{SOURCE_DIR}/{source.stem}.ipynb"
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(f"docs/{uri} exists beside its source {source.name}: delete it")
+        target = executed_notebook(source)
+        # a plain File rooted in the cache (mkdocs-jupyter cannot wrap generated files)
+        src_dir = target.parent.parent
+        files.append(File(uri, str(src_dir), config["site_dir"], config["use_directory_urls"]))
+    return files

