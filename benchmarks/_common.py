@@ -47,7 +47,8 @@ def _numpy_blas() -> str:
 
         for info in threadpool_info():
             if info.get("user_api") == "blas":
-                return f"{info.get('internal_api')} {info.get('version')} ({info.get('architecture')})"
+                api, version = info.get("internal_api"), info.get("version")
+                return f"{api} {version} ({info.get('architecture')})"
     except Exception:  # threadpoolctl missing or failing is not fatal here
         pass
     return "unknown"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +24,7 @@ import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -55,9 +57,14 @@ def cache_key(source: Path) -> str:
 
 def execute(source: Path, target: Path) -> None:
     nb = jupytext.read(source)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3", "display_name": "Python 3", "language": "python",
+    }
+    # IPC transport: the kernel talks over local sockets, not unencrypted TCP
+    km = KernelManager(kernel_name="python3", transport="ipc")
     client = NotebookClient(
         nb,
+        km=km,
         timeout=TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(ROOT)}},
@@ -84,6 +91,20 @@ def executed_notebook(source: Path) -> Path:
     else:
         log.debug("notebook cache hit: %s", source.name)
     return target
+
+
+CDN_MERMAID = re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[\d.]+/mermaid\.esm\.min\.mjs")
+CDN_ELK = re.compile(r'const elkUrl = "https://[^"]*";')
+
+
+def on_post_page(output: str, page, config) -> str:
+    """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy."""
+    if not page.file.src_uri.startswith(f"{SOURCE_DIR}/") or "cdnjs" not in output:
+        return output
+    depth = page.url.rstrip("/").count("/") + 1 if page.url else 0
+    local = "../" * depth + "assets/vendor/mermaid/mermaid.esm.min.mjs"
+    output = CDN_MERMAID.sub(local, output)
+    return CDN_ELK.sub('const elkUrl = "";', output)
 
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages

@@ -1,0 +1,377 @@
+"""The built site: strict build, every part of the article, nav, search, no CDN, snippets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from sitebuild import ROOT, run_build
+
+DOCS = ROOT / "docs"
+ARTICLE = ROOT / "data" / "article_zh.txt"
+
+
+# ---------------------------------------------------------------- helpers
+def nav_pages() -> list[str]:
+    """Every .md / .ipynb path listed in mkdocs.yml's nav."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = yaml.load(text[text.index("\nnav:") :], Loader=yaml.SafeLoader)["nav"]
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(nav)
+    return out
+
+
+def page_html(site: Path, doc: str) -> Path:
+    stem = re.sub(r"\.(md|ipynb)$", "", doc)
+    if stem == "index":
+        return site / "index.html"
+    if stem.endswith("/index"):
+        return site / stem[: -len("index")] / "index.html"
+    return site / stem / "index.html"
+
+
+class _Text(HTMLParser):
+    """Visible text and heading texts of a page's article body."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings: list[str] = []
+        self.text: list[str] = []
+        self._in_h = 0
+        self._skip = 0
+        self._buf: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self._in_h += 1
+            self._buf = []
+        if tag == "a" and ("class", "headerlink") in attrs:
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+        if tag == "a" and self._skip and self._in_h:
+            self._skip -= 1
+        if re.fullmatch(r"h[1-6]", tag) and self._in_h:
+            self._in_h -= 1
+            self.headings.append("".join(self._buf).strip())
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._in_h:
+            self._buf.append(data)
+
+
+def parse(path: Path) -> _Text:
+    p = _Text()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def article_lines() -> list[str]:
+    return [line.rstrip() for line in ARTICLE.read_text(encoding="utf-8").splitlines()]
+
+
+# ---------------------------------------------------------------- build
+def test_strict_build_has_no_warnings(tmp_path):
+    proc = run_build(tmp_path / "site")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert "WARNING" not in log, log
+    assert (tmp_path / "site" / "404.html").is_file()
+
+
+def test_every_nav_page_is_built(site):
+    pages = nav_pages()
+    assert len(pages) >= 17
+    for doc in pages:
+        assert page_html(site, doc).is_file(), f"nav page {doc} was not built"
+
+
+# ---------------------------------------------------------------- content
+def test_every_article_heading_is_a_heading_on_the_site(site):
+    headings = set()
+    for html in site.rglob("*.html"):
+        headings.update(parse(html).headings)
+    in_code = False
+    for line in article_lines():
+        if line.startswith("```"):
+            in_code = not in_code
+        m = re.match(r"^(#{1,4}) (.+)$", line)
+        if in_code or not m:
+            continue
+        title = m.group(2).strip().rstrip("：")
+        if title.startswith(("关键词", "摘要")):
+            continue  # shown on the home page as a keyword line and an abstract box
+        assert title in headings, f"article heading {title!r} is not a heading on the site"
+
+
+def test_every_article_line_is_on_some_page():
+    """Prose, list items, formulas, the Mermaid block and the code, verbatim."""
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
+    missing = []
+    for line in article_lines():
+        text = line.strip()
+        if not text or text.startswith("#") or text.startswith("```"):
+            continue
+        if text not in sources:
+            missing.append(text)
+    assert not missing, "article lines missing from docs/:\n" + "\n".join(missing)
+
+
+def test_home_page_has_title_abstract_keywords_map_and_usage(site):
+    page = parse(site / "index.html")
+    text = "".join(page.text)
+    assert "Andrej Karpathy：深度学习的领军人物" in page.headings
+    assert "摘要" in text and "本文旨在为读者提供一个全面了解" in text
+    assert "深度学习，AI，神经网络，领军人物，技术贡献，影响力" in text
+    assert "如何使用本站" in page.headings
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="mermaid"' in html
+
+
+def test_pip_install_is_shown_as_a_shell_command(site):
+    html = (site / "project" / "index.html").read_text(encoding="utf-8")
+    plain = re.sub(r"<[^>]+>", "", html)
+    assert "pip install numpy matplotlib tensorflow" in plain
+    block = re.search(r'<div class="language-(\w+) highlight">(?:(?!</div>).)*?>pip<', html, re.S)
+    assert block and block.group(1) in ("bash", "shell", "console"), "pip line not in a shell block"
+
+
+def test_every_formula_of_section_4_is_marked_for_katex(site):
+    for page in ("math/gradient-descent", "math/backpropagation", "math/convolution"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        md = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+        n_display = len(re.findall(r"^\$\$$", md, re.M)) // 2
+        assert n_display >= 2
+        assert html.count('<div class="arithmatex">') >= n_display, page
+
+
+# ---------------------------------------------------------------- assets
+ASSET_ATTRS = {"script": "src", "img": "src", "iframe": "src", "source": "src",
+               "audio": "src", "video": "src", "embed": "src", "object": "data"}
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ASSET_ATTRS and a.get(ASSET_ATTRS[tag]):
+            self.urls.append(a[ASSET_ATTRS[tag]])
+        if tag == "link" and a.get("href") and not {"canonical", "alternate", "prev", "next"} & set(
+            (a.get("rel") or "").split()
+        ):
+            self.urls.append(a["href"])
+        self._in_script = tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.inline.append(data)
+
+
+def _external(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) or parts.scheme in ("http", "https")
+
+
+IMPORT_RE = re.compile(
+    r"""(?:\bimport\s*(?:[\w*{}\s,]+from\s*)?|\bimport\(|importScripts\(|@import\s+(?:url\()?)\s*["']([^"']+)["']"""
+)
+CSS_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def test_no_page_references_an_external_asset(site):
+    bad = []
+    for html in site.rglob("*.html"):
+        p = _Assets()
+        p.feed(html.read_text(encoding="utf-8"))
+        refs = p.urls + [u for block in p.inline for u in IMPORT_RE.findall(block)]
+        refs += [u for block in p.inline for u in CSS_URL_RE.findall(block)]
+        bad += [f"{html.relative_to(site)}: {u}" for u in refs if _external(u)]
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        bad += [f"{css.relative_to(site)}: {u}" for u in CSS_URL_RE.findall(text) if _external(u)]
+    for js in [*site.rglob("*.mjs"), *site.rglob("assets/javascripts/*.js")]:
+        text = js.read_text(encoding="utf-8", errors="replace")
+        bad += [f"{js.relative_to(site)}: {u}" for u in IMPORT_RE.findall(text) if _external(u)]
+    assert not bad, "external asset references:\n" + "\n".join(sorted(set(bad)))
+
+
+def test_math_and_mermaid_are_self_hosted(site):
+    assert (site / "assets/vendor/katex/katex.min.js").is_file()
+    assert list((site / "assets/vendor/katex/fonts").glob("*.woff2"))
+    assert (site / "assets/vendor/mermaid/mermaid.esm.min.mjs").is_file()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "mermaid-global.mjs" in index
+    faq = (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert "mermaid" not in faq.lower(), "a page without a diagram loads mermaid"
+
+
+# ---------------------------------------------------------------- search
+EXPECTED_FIRST = {
+    "梯度下降": "math/gradient-descent/",
+    "卷积": "math/convolution/",
+    "词嵌入": "algorithms/word-embeddings/",
+    "反向传播": "math/backpropagation/",
+    "循环神经网络": "algorithms/rnn/",
+}
+
+
+def test_chinese_search_ranks_the_explaining_page_first(site):
+    """Runs Material's own search worker (from the built site) in Node."""
+    node = shutil.which("node")
+    assert node, "node is needed to run the search worker"
+    proc = subprocess.run(
+        [node, str(Path(__file__).with_name("search_worker.cjs")), str(site), *EXPECTED_FIRST],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    results = json.loads(proc.stdout)
+    for query, expected in EXPECTED_FIRST.items():
+        pages = [group[0]["location"].split("#")[0] for group in results[query]]
+        assert pages, f"no result for {query}"
+        assert pages[0] == expected, f"{query}: first result {pages[0]}, ranking {pages[:5]}"
+
+
+def test_search_index_is_segmented_for_chinese(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    assert any("\u200b" in doc["text"] for doc in index["docs"]), "jieba segmentation missing"
+
+
+# ---------------------------------------------------------------- snippets
+def test_every_snippet_file_is_embedded_in_some_page():
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
+    for snippet in sorted((ROOT / "snippets").glob("*.py")):
+        if snippet.name.startswith("_"):
+            continue
+        assert re.search(rf'--8<-- "{re.escape(snippet.name)}[:"]', pages), (
+            f"snippets/{snippet.name} is not embedded in any page"
+        )
+
+
+def test_every_embedded_section_exists():
+    """check_paths covers files; this names the missing [start:x]/[end:x] sections."""
+    for page in DOCS.rglob("*.md"):
+        for name, section in re.findall(r'--8<-- "([\w./-]+\.py):(\w+)"', page.read_text("utf-8")):
+            code = (ROOT / "snippets" / name).read_text(encoding="utf-8")
+            for edge in ("start", "end"):
+                assert f"# --8<-- [{edge}:{section}]" in code, f"{page.name}: {name}:{section} {edge}"
+
+
+# ---------------------------------------------------------------- set-up
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- two-commands -->\s*```(?:bash|sh)\n(.*?)```", text, re.S)
+    assert block, "README has no <!-- two-commands --> block"
+    return [ln.strip() for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def test_readme_gives_exactly_two_commands_that_the_makefile_runs():
+    commands = readme_commands()
+    assert commands == ["make serve", "make test"], commands
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for cmd in commands:
+        target = cmd.split()[1]
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no {target} target"
+    assert re.search(r"^serve:.*\n\t.*mkdocs serve .*127\.0\.0\.1:8000|ADDR\s*\?=\s*127\.0\.0\.1:8000",
+                     makefile, re.M)
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert "make test" in lines, ".ci/run does not call `make test`"
+
+
+# ---------------------------------------------------------------- bad input
+def _scratch_project(tmp_path: Path, pages: dict[str, str], nav: list | None = None) -> Path:
+    """A copy of the real configuration around a few scratch pages."""
+    docs = tmp_path / "docs"
+    (docs / "notebooks").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DOCS / "assets", docs / "assets")
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:")] + "\n"
+    config += "docs_dir: " + str(docs) + "\n"
+    if nav is not None:
+        config += "nav:\n" + "".join(f"  - {item}\n" for item in nav)
+    cfg = ROOT / f".scratch-{tmp_path.name}.yml"  # beside the real one: same relative paths
+    cfg.write_text(config, encoding="utf-8")
+    return cfg
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    made = []
+
+    def make(pages, nav=None):
+        cfg = _scratch_project(tmp_path, {"index.md": "# 首页\n", **pages}, nav)
+        made.append(cfg)
+        return cfg
+
+    yield make
+    for cfg in made:
+        cfg.unlink(missing_ok=True)
+
+
+def test_missing_snippet_file_fails_the_build_naming_it(scratch, tmp_path):
+    cfg = scratch({"a.md": '# A\n\n```python\n--8<-- "no_such_file.py"\n```\n'})
+    proc = run_build(tmp_path / "out", cfg)
+    assert proc.returncode != 0
+    assert "no_such_file.py" in proc.stdout + proc.stderr
+
+
+def test_missing_snippet_section_fails_the_build_naming_it(scratch, tmp_path):
+    cfg = scratch({"a.md": '# A\n\n```python\n--8<-- "digits.py:no_such_section"\n```\n'})
+    proc = run_build(tmp_path / "out", cfg)
+    assert proc.returncode != 0
+    assert "no_such_section" in proc.stdout + proc.stderr
+
+
+def test_broken_link_and_anchor_fail_the_strict_build(scratch, tmp_path):
+    cfg = scratch({"a.md": "# A\n\n[x](missing.md)\n"})
+    assert run_build(tmp_path / "o1", cfg).returncode != 0
+    cfg = scratch({"b.md": "# B\n\n[x](index.md#no-such-anchor)\n"})
+    proc = run_build(tmp_path / "o2", cfg)
+    assert proc.returncode != 0 and "no-such-anchor" in proc.stdout + proc.stderr
+
+
+def test_notebook_cell_that_raises_fails_the_build(scratch, tmp_path):
+    cfg = scratch({"notebooks/broken.py": "# %%\nraise ValueError('boom from a cell')\n"})
+    proc = run_build(tmp_path / "out", cfg, extra_env={"NOTEBOOK_CACHE": str(tmp_path / "nbcache")})
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "broken.py" in log and "boom from a cell" in log
