@@ -18,7 +18,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+# BENCH_RESULTS_DIR redirects output (the test suite's QUICK runs must not overwrite
+# the committed full results)
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "benchmarks" / "results")
 sys.path.insert(0, str(ROOT / "snippets"))
 
 REQUIRED_FIELDS = (

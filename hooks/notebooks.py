@@ -21,10 +21,10 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from jupyter_client import KernelManager
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
-from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -71,10 +71,19 @@ def execute(source: Path, target: Path) -> None:
         allow_errors=False,
     )
     t0 = time.perf_counter()
+    # the kernel's own log (e.g. its shutdown chatter) goes to a file, not the build log
+    target.parent.mkdir(parents=True, exist_ok=True)
+    kernel_log = target.with_suffix(".kernel.log")
     try:
-        client.execute()
+        with open(kernel_log, "w") as stderr:
+            client.execute(stderr=stderr, stdout=stderr)
     except CellExecutionError as err:
         raise PluginError(f"notebook {source.relative_to(ROOT)} failed:\n{err}") from None
+    except Exception as err:
+        log_text = kernel_log.read_text(errors="replace")[-2000:]
+        raise PluginError(
+            f"notebook {source.relative_to(ROOT)}: kernel failed ({err}); kernel log:\n{log_text}"
+        ) from None
     log.info("executed %s in %.1f s", source.relative_to(ROOT), time.perf_counter() - t0)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

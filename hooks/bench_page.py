@@ -1,0 +1,219 @@
+"""Render the 性能 page from benchmarks/results/*.json (figures never typed by hand).
+
+``docs/benchmarks.md`` holds the marker ``<!-- benchmark-results -->``; this hook
+replaces it with one section per results file: a table (ours, each peer, ratio, target,
+met or not), the quality figures, configuration, machine and date, and a bar chart
+(SVG made with matplotlib at build time, added to the site as a generated file).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.benchmarks")
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+PAGE = "benchmarks.md"
+MARKER = "<!-- benchmark-results -->"
+REQUIRED = ("name", "metric", "unit", "higher_is_better", "ours", "peers", "ratio",
+            "target", "quality", "config", "machine", "measured_at", "quick")
+TITLES = {
+    "conv2d": "卷积 conv2d 前向（§4.3）",
+    "word2vec": "word2vec 训练吞吐（§3.1）",
+    "char_rnn": "字符级 RNN 训练吞吐（§3.2）",
+    "cnn": "CNN 训练与准确率（§3.3、§5）",
+    "lighthouse": "Lighthouse 页面评分",
+}
+
+
+def load_results() -> list[dict]:
+    out = []
+    for path in sorted(RESULTS.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise PluginError(f"{path.relative_to(ROOT)}: invalid JSON: {err}") from None
+        missing = [k for k in REQUIRED if k not in data]
+        if missing:
+            raise PluginError(f"{path.relative_to(ROOT)}: missing fields {missing}")
+        if data["name"] != path.stem:
+            raise PluginError(f"{path.relative_to(ROOT)}: name {data['name']!r} != file name")
+        out.append(data)
+    return out
+
+
+def fmt(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return {True: "是", False: "否", None: "—"}[value]
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) >= 1:
+            return f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
+        return f"{value:.3g}"
+    if isinstance(value, (dict, list)):
+        return "`" + json.dumps(value, ensure_ascii=False) + "`"
+    return str(value)
+
+
+def target_met(result: dict) -> bool | None:
+    """True/False when the target names a peer and a ratio bound; None if not checkable."""
+    target = result.get("target") or {}
+    vs = target.get("vs")
+    ratio = (result.get("ratio") or {}).get(vs) if vs else None
+    if ratio is None:
+        return target.get("met") if isinstance(target.get("met"), bool) else None
+    ok = True
+    if "ratio_at_least" in target:
+        ok &= ratio >= target["ratio_at_least"]
+    if "ratio_at_most" in target:
+        ok &= ratio <= target["ratio_at_most"]
+    return bool(ok)
+
+
+def describe_target(result: dict) -> str:
+    target = result.get("target") or {}
+    if not target:
+        return "—"
+    parts = []
+    if "vs" in target:
+        parts.append(f"对照 {target['vs']}")
+    if "ratio_at_least" in target:
+        parts.append(f"比值 ≥ {target['ratio_at_least']}")
+    if "ratio_at_most" in target:
+        parts.append(f"比值 ≤ {target['ratio_at_most']}")
+    rest = {k: v for k, v in target.items() if k not in ("vs", "ratio_at_least", "ratio_at_most")}
+    if rest:
+        parts.append(fmt(rest))
+    return "，".join(parts)
+
+
+def chart_svg(result: dict) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = ["本项目"] + list(result["peers"])
+    values = [result["ours"]] + [result["peers"][k] for k in result["peers"]]
+    labels, values = zip(*[(k, v) for k, v in zip(labels, values, strict=True) if v is not None],
+                         strict=True)
+    plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: no font needed to view
+    try:
+        import sys
+
+        sys.path.insert(0, str(ROOT / "snippets"))
+        from _cjk_font import use_cjk_font
+
+        use_cjk_font()
+    except Exception as err:  # a chart without CJK glyphs is still a chart
+        log.warning("benchmark chart without CJK font: %s", err)
+    fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(values)))
+    colors = ["#3f51b5"] + ["#9e9e9e"] * (len(values) - 1)
+    ax.barh(range(len(values)), values, color=colors)
+    ax.set_yticks(range(len(values)), [label[:48] for label in labels])
+    ax.invert_yaxis()
+    better = "越大越好" if result["higher_is_better"] else "越小越好"
+    ax.set_xlabel(f"{result['metric']}（{result['unit']}，{better}）")
+    for i, v in enumerate(values):
+        ax.text(v, i, " " + fmt(float(v)), va="center", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    return buf.getvalue().encode("utf-8")
+
+
+def lighthouse_table(result: dict) -> list[str]:
+    pages = result.get("pages") or {}
+    if not pages:
+        return []
+    rows = ["| 页面 | 性能 | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for page, s in sorted(pages.items()):
+        rows.append(
+            f"| `{page}` | {fmt(s.get('performance'))} | {fmt(s.get('accessibility'))} | "
+            f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | {fmt(s.get('bytes'))} | "
+            f"{fmt(s.get('lcp_ms'))} |"
+        )
+    return ["", "各页面得分：", "", *rows]
+
+
+def section(result: dict, chart_url: str | None) -> str:
+    name = result["name"]
+    lines = [f"## {TITLES.get(name, name)} {{#bench-{name}}}", ""]
+    if result.get("quick"):
+        lines += ['!!! warning "快速模式"', "",
+                  "    这些数字来自 `QUICK=1` 的小规模运行，只用于确认基准脚本可以运行。", ""]
+    better = "越大越好" if result["higher_is_better"] else "越小越好"
+    lines += [f"指标：{result['metric']}，单位 {result['unit']}（{better}）。", ""]
+    lines += ["| 实现 | 数值 | 本项目 ÷ 对照 |", "| --- | ---: | ---: |",
+              f"| **本项目** | **{fmt(result['ours'])}** | — |"]
+    for peer, value in result["peers"].items():
+        lines.append(f"| {peer} | {fmt(value)} | {fmt(result['ratio'].get(peer))} |")
+    met = target_met(result)
+    verdict = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[met]
+    lines += ["", f"**目标：** {describe_target(result)}　**结果：** {verdict}", ""]
+    if result.get("quality"):
+        lines += ["质量指标：", "", "| 实现 | 指标 | 数值 |", "| --- | --- | ---: |"]
+        for who, metrics in result["quality"].items():
+            who_label = "本项目" if who == "ours" else who
+            if isinstance(metrics, dict):
+                for key, value in metrics.items():
+                    lines.append(f"| {who_label} | `{key}` | {fmt(value)} |")
+            else:
+                lines.append(f"| {who_label} | — | {fmt(metrics)} |")
+        lines.append("")
+    lines += lighthouse_table(result)
+    if chart_url:
+        lines += ["", f"![{html.escape(TITLES.get(name, name))}的对比图]({chart_url})", ""]
+    m = result["machine"]
+    lines += [
+        '??? info "配置与机器"',
+        "",
+        f"    - 测量时间（UTC）：{result['measured_at']}",
+        f"    - CPU：{m.get('cpu')}，{m.get('cores')} 核；NumPy BLAS：{m.get('numpy_blas')}；"
+        f"TensorFlow {m.get('tensorflow')}",
+        f"    - 配置：{fmt(result['config'])}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+_results: list[dict] = []
+
+
+def on_files(files: Files, config) -> Files:
+    global _results
+    _results = load_results()
+    for result in _results:
+        if result["peers"]:
+            uri = f"assets/benchmarks/{result['name']}.svg"
+            files.append(File.generated(config, uri, content=chart_svg(result)))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri != PAGE:
+        return markdown
+    if MARKER not in markdown:
+        raise PluginError(f"docs/{PAGE} lacks the marker {MARKER}")
+    if not _results:
+        body = "尚无基准测试结果：运行 `make bench` 后重新构建。"
+    else:
+        body = "\n\n".join(
+            section(r, f"assets/benchmarks/{r['name']}.svg" if r["peers"] else None)
+            for r in _results
+        )
+    return markdown.replace(MARKER, body)

@@ -1,0 +1,83 @@
+"""Benchmark scripts and their results files: format, completeness, and that they still run."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import REQUIRED_FIELDS  # noqa: E402
+from bench_page import REQUIRED, load_results, section, target_met  # noqa: E402
+
+SCRIPTS = sorted(
+    p.stem for p in (ROOT / "benchmarks").glob("*.py")
+    if not p.name.startswith("_") and p.name != "run_all.py"
+)
+
+
+def check_result(data: dict) -> None:
+    for key in REQUIRED_FIELDS:
+        assert key in data, f"{data.get('name')}: missing {key}"
+    assert isinstance(data["ours"], (int, float)) and math.isfinite(data["ours"])
+    assert data["peers"], f"{data['name']}: no peer measured"
+    for peer, value in data["peers"].items():
+        assert isinstance(value, (int, float)) and value > 0, (data["name"], peer)
+        assert data["ratio"][peer] == pytest.approx(data["ours"] / value), (data["name"], peer)
+    for key in ("cpu", "cores", "numpy_blas", "tensorflow"):
+        assert key in data["machine"], f"{data['name']}: machine.{key}"
+
+
+def test_hook_and_writer_agree_on_the_fields():
+    assert tuple(REQUIRED) == tuple(REQUIRED_FIELDS)
+
+
+def test_every_script_has_a_committed_result():
+    assert SCRIPTS, "no benchmark scripts"
+    for name in SCRIPTS:
+        path = ROOT / "benchmarks" / "results" / f"{name}.json"
+        assert path.is_file(), f"benchmarks/{name}.py has no results/{name}.json"
+
+
+def test_committed_results_are_well_formed():
+    results = load_results()
+    assert {r["name"] for r in results} >= set(SCRIPTS)
+    for data in results:
+        check_result(data)
+
+
+def test_page_section_shows_every_figure():
+    for data in load_results():
+        text = section(data, None)
+        assert f"{{#bench-{data['name']}}}" in text
+        assert any(peer in text for peer in data["peers"])
+
+
+def test_target_verdict_follows_the_ratio():
+    base = {"ratio": {"peer": 0.4}, "target": {"vs": "peer", "ratio_at_least": 0.5}}
+    assert target_met(base) is False
+    assert target_met({**base, "ratio": {"peer": 0.6}}) is True
+    assert target_met({"ratio": {"p": 3.0}, "target": {"vs": "p", "ratio_at_most": 2}}) is False
+    assert target_met({"ratio": {}, "target": {}}) is None
+
+
+@pytest.mark.slow
+def test_every_benchmark_runs_in_quick_mode(tmp_path):
+    """``make bench QUICK=1`` in miniature: no benchmark can rot unnoticed."""
+    env = {**os.environ, "QUICK": "1", "BENCH_RESULTS_DIR": str(tmp_path),
+           "DIGITS_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    for name in SCRIPTS:
+        data = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        assert data["quick"] is True
+        check_result(data)
