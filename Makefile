@@ -54,11 +54,13 @@ serve: $(VENV)/.docs-installed assets
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR) --livereload
 
 build: $(VENV)/.docs-installed assets
-	$(VENV)/bin/mkdocs build --strict --site-dir $(SITE)
+	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir $(SITE)
 
+# 先严格构建一次（笔记本在此执行并缓存），测试复用这份站点
 test: system-deps $(VENV)/.test-installed assets
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
+	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile
 
 # 不含浏览器测试的快速回归（开发时用）
 test-fast: $(VENV)/.test-installed assets

@@ -325,6 +325,8 @@ def _scratch_project(tmp_path: Path, pages: dict[str, str], nav: list | None = N
         (docs / name).write_text(text, encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("\nnav:")] + "\n"
+    # the corrections hook insists on the article's pages, which a scratch project lacks
+    config = config.replace("  - hooks/corrections.py\n", "")
     config += "docs_dir: " + str(docs) + "\n"
     if nav is not None:
         config += "nav:\n" + "".join(f"  - {item}\n" for item in nav)
