@@ -1,0 +1,240 @@
+# %% [markdown]
+# # 字符级 RNN：看它学会写字
+#
+# 本笔记本用 `snippets/char_rnn.py`（只用 NumPy 的字符级 RNN 语言模型，见
+# [3.2 递归神经网络](../algorithms/rnn.md)）在两份真实文本上训练：
+#
+# 1. **英文**：gensim 随包附带的 `lee_background.cor`（澳大利亚新闻，约 36 万字符），
+#    不联网，由 `gensim.test.utils.datapath` 找到；
+# 2. **中文**：本站伴读的原文本身（`data/article_zh.txt`），按**单个汉字**建模。
+#
+# 每份文本的最后 10% 留作验证集，不参与训练；损失一律以 **nats/字符**（自然对数）报告。
+# 我们画出损失曲线，看训练过程中三种温度下的采样，并像 Karpathy、Johnson 与 Fei-Fei（2015）
+# 那样，把几个隐藏单元在一行文本上的激活画成热图。整本笔记本在 CPU 上几十秒内跑完。
+
+# %%
+import sys
+import time
+from pathlib import Path
+
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
+sys.path.insert(0, str(ROOT / "snippets"))
+
+import char_rnn as cr
+import matplotlib.pyplot as plt
+import numpy as np
+from _cjk_font import use_cjk_font
+
+use_cjk_font()
+# 这里的矩阵很小（128×128）：多线程 BLAS 只会互相争抢 CPU，单线程反而更快
+try:
+    from threadpoolctl import threadpool_limits
+
+    _blas_limit = threadpool_limits(1, user_api="blas")
+except ImportError:  # threadpoolctl 不在时照常运行，只是可能慢一些
+    pass
+
+# %% [markdown]
+# ## 1. 英文新闻：`lee_background.cor`
+
+# %%
+from gensim.test.utils import datapath
+
+en_path = Path(datapath("lee_background.cor"))
+en_text = en_path.read_text(encoding="utf-8")
+en_train, en_val = cr.split_text(en_text, 0.1)
+en_vocab = cr.build_vocab(en_text)
+print(f"数据：gensim 附带的 {en_path.name}（完整文件），{len(en_text):,} 个字符，"
+      f"词表 V = {len(en_vocab)} 个不同字符")
+print(f"训练 {len(en_train):,} 字符 / 验证 {len(en_val):,} 字符（最后 10%）")
+print(f"均匀猜测的损失 ln V = {np.log(len(en_vocab)):.3f} nats/字符")
+
+
+# %% [markdown]
+# 一个辅助函数：训练若干步，每 `every` 步在验证集上评估一次，并在指定的步数用三种温度各采样一段。
+# 训练用 $B$ 条并行字符流、长度 $T$ 的窗口（截断 BPTT）、Adam 和梯度裁剪（均为 `char_rnn.train`
+# 的默认做法）。
+
+
+# %%
+def run(text_train, text_val, vocab, *, hidden, steps, batch, seq, lr, seed_text,
+        sample_at, temperatures=(0.5, 1.0, 1.5), every=50, n_chars=120, seed=0):
+    params = cr.init_params(len(vocab), hidden, seed=seed, dtype=np.float32)
+    train_ids, val_ids = vocab.encode(text_train), vocab.encode(text_val)
+    val_curve = [(0, cr.evaluate(params, val_ids))]
+    samples = {}
+
+    def callback(step, params, loss):
+        val_curve.append((step, cr.evaluate(params, val_ids)))
+        if step in sample_at:
+            samples[step] = {T: cr.sample(params, vocab, seed_text, n_chars, T, rng=step)
+                             for T in temperatures}
+
+    t0 = time.perf_counter()
+    losses = cr.train(params, train_ids, steps=steps, batch_size=batch, seq_length=seq,
+                      optimizer=cr.Adam(params, lr=lr), callback=callback,
+                      callback_every=every)
+    seconds = time.perf_counter() - t0
+    chars = steps * batch * seq
+    print(f"H = {hidden}, B = {batch}, T = {seq}, Adam lr = {lr}: {steps} 步，{chars:,} 个训练字符"
+          f"（约 {chars / len(text_train):.1f} 遍训练集），{seconds:.1f} s，"
+          f"{chars / seconds:,.0f} 字符/s")
+    print(f"验证损失：开始 {val_curve[0][1]:.3f}，结束 {val_curve[-1][1]:.3f}，"
+          f"最低 {min(v for _, v in val_curve):.3f} nats/字符")
+    return params, np.array(losses), np.array(val_curve), samples
+
+
+def unigram_loss(text_train, text_val):
+    """只按训练集的字符频率猜（不看上下文）时，验证集上的损失。"""
+    chars, counts = np.unique(list(text_train), return_counts=True)
+    logp = dict(zip(chars, np.log(counts / counts.sum()), strict=True))
+    floor = np.log(1.0 / (len(text_train) + 1))  # 训练集里没有的字符
+    return -np.mean([logp.get(c, floor) for c in text_val])
+
+
+# %%
+en_params, en_losses, en_val_curve, en_samples = run(
+    en_train, en_val, en_vocab, hidden=128, steps=1000, batch=32, seq=50, lr=3e-3,
+    seed_text="The ", sample_at=(50, 200, 1000))
+en_unigram = unigram_loss(en_train, en_val)
+print(f"对照：只按字符频率猜 {en_unigram:.3f} nats/字符")
+
+# %% [markdown]
+# ### 损失曲线
+#
+# 灰线是每一步训练窗口上的损失（噪声较大，叠加了滑动平均），点是完整验证集上的损失。
+# 两条虚线是参照：均匀猜测（$\ln V$）和只按字符频率猜。
+
+
+# %%
+def plot_curves(losses, val_curve, vocab_size, unigram, title):
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    steps = np.arange(1, len(losses) + 1)
+    ax.plot(steps, losses, color="0.8", lw=0.8, label="训练窗口损失")
+    k = 25
+    smooth = np.convolve(losses, np.ones(k) / k, mode="valid")
+    ax.plot(steps[k - 1:], smooth, color="C0", lw=1.5, label=f"训练（{k} 步滑动平均）")
+    ax.plot(val_curve[:, 0], val_curve[:, 1], "o-", color="C3", ms=3, label="验证集")
+    ax.axhline(np.log(vocab_size), ls="--", color="0.5", lw=1, label="均匀猜测 ln V")
+    ax.axhline(unigram, ls=":", color="0.3", lw=1, label="只按字符频率猜")
+    ax.set_xlabel("训练步数")
+    ax.set_ylabel("损失（nats/字符）")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    plt.show()
+
+
+plot_curves(en_losses, en_val_curve, len(en_vocab), en_unigram, "英文新闻（lee_background.cor）")
+
+# %% [markdown]
+# ### 三种温度下的采样，随训练进行
+#
+# 每段都从 `"The "` 开始读入，然后一个字符一个字符地采样、再喂回网络。
+# 温度 $\tau$ 把 logits 除以 $\tau$ 再做 softmax：$\tau<1$ 更保守（更常见的字符、容易重复），
+# $\tau>1$ 更大胆（更多样，也更多错字）。
+
+
+# %%
+def show_samples(samples, seed_text):
+    for step, by_temp in samples.items():
+        print(f"===== 第 {step} 步 =====")
+        for T, s in by_temp.items():
+            print(f"[温度 {T}] {seed_text}{s}".replace("\n", "⏎"))
+        print()
+
+
+show_samples(en_samples, "The ")
+
+# %% [markdown]
+# ### 隐藏单元热图
+#
+# 把验证集中的一行文字喂进训练好的网络，记录每个字符之后的隐藏状态 $h_t$（128 维，取值在
+# $-1$ 到 $1$ 之间）。我们挑出与几种简单性质相关最强的单元（在验证集的前两万个字符上计算相关系数），
+# 再加上方差最大的两个单元，把它们在这一行文字上的激活画成热图：红色为正，蓝色为负。
+
+# %%
+val_states = cr.hidden_states(en_params, en_vocab, en_val[:20_000])   # (N, H)
+chars = np.array(list(en_val[:20_000]))
+in_word = np.zeros(len(chars))           # 当前单词已读了几个字母
+for i in range(1, len(chars)):
+    in_word[i] = in_word[i - 1] + 1 if chars[i].isalpha() else 0
+features = {
+    "空格": chars == " ",
+    "大写字母": np.char.isupper(chars),
+    "单词内第几个字母": in_word,
+    "标点": np.isin(chars, list(".,;:'\"()-")),
+}
+chosen = []
+for name, f in features.items():
+    f = f.astype(float)
+    r = np.array([np.corrcoef(f, val_states[:, j])[0, 1] if val_states[:, j].std() > 0 else 0
+                  for j in range(val_states.shape[1])])
+    j = int(np.nanargmax(np.abs(r)))
+    chosen.append((j, f"单元 {j}（与“{name}”相关 r = {r[j]:+.2f}）"))
+for j in np.argsort(val_states.var(axis=0))[::-1]:
+    if len(chosen) == 6:
+        break
+    if j not in [c[0] for c in chosen]:
+        chosen.append((int(j), f"单元 {j}（方差最大之一）"))
+
+start = en_val.find("\n", 2000) + 1
+line = en_val[start:start + 90]
+states = cr.hidden_states(en_params, en_vocab, line)                   # (len(line), H)
+fig, ax = plt.subplots(figsize=(13, 0.55 * len(chosen) + 0.8))
+ax.imshow(states[:, [j for j, _ in chosen]].T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+ax.set_xticks(range(len(line)), [c if c != " " else "␣" for c in line], fontsize=7)
+ax.set_yticks(range(len(chosen)), [label for _, label in chosen], fontsize=8)
+ax.set_title("英文验证集中一行文字上的隐藏单元激活（红 +1，蓝 −1）")
+fig.tight_layout()
+plt.show()
+print("这一行：", line)
+
+# %% [markdown]
+# 一般能看到在空格处翻转的单元（它“知道”一个单词结束了），在大写字母上亮起的单元，
+# 以及随单词变长而逐渐变化的单元。
+# 网络从来没有被告知什么是单词、什么是数字：这些单元完全是为了预测下一个字符而学出来的。
+# 这些单元的编号和具体形状会随随机种子变化。
+
+# %% [markdown]
+# ## 2. 原文本身：中文字符级 RNN
+#
+# 中文不需要分词：每个汉字（以及标点、字母、换行）都是词表中的一个“字符”。原文只有约一万个字符，
+# 却有 600 多个不同的字符，所以每个字符出现的次数很少；输入层和输出层都有 $V$ 那么宽。
+# 验证集是原文的最后 10%（问答、参考资料和作者信息），和前面的正文风格不同，
+# 所以它的损失比训练损失高得多。这样小的语料，训练得再久一些就会过拟合。
+
+# %%
+zh_path = ROOT / "data" / "article_zh.txt"
+zh_text = zh_path.read_text(encoding="utf-8")
+zh_train, zh_val = cr.split_text(zh_text, 0.1)
+zh_vocab = cr.build_vocab(zh_text)
+print(f"数据：{zh_path.relative_to(ROOT)}（原文全文），{len(zh_text):,} 个字符，"
+      f"词表 V = {len(zh_vocab)} 个不同字符")
+print(f"训练 {len(zh_train):,} / 验证 {len(zh_val):,} 字符（最后 10%）；"
+      f"ln V = {np.log(len(zh_vocab)):.3f}")
+
+# %%
+zh_params, zh_losses, zh_val_curve, zh_samples = run(
+    zh_train, zh_val, zh_vocab, hidden=128, steps=600, batch=16, seq=32, lr=5e-3, every=25,
+    seed_text="深度学习", sample_at=(25, 150, 600), n_chars=60)
+zh_unigram = unigram_loss(zh_train, zh_val)
+print(f"对照：只按字符频率猜 {zh_unigram:.3f} nats/字符")
+best = zh_val_curve[np.argmin(zh_val_curve[:, 1])]
+print(f"验证损失最低在第 {int(best[0])} 步：{best[1]:.3f} nats/字符")
+
+# %%
+plot_curves(zh_losses, zh_val_curve, len(zh_vocab), zh_unigram, "原文（中文，按字）")
+
+# %%
+show_samples(zh_samples, "深度学习")
+
+# %% [markdown]
+# 几百步之后，网络已经能写出原文里常见的词语和 Markdown 格式（标题的 `#`、公式的 `$`），
+# 但语料太小，很多是在拼接背下来的原文片段。想要更好的中文模型，
+# 需要更多文本（例如几兆字节的小说或百科）、更大的隐藏层和 dropout（3.2 节页面里有
+# `recurrent_dropout` 的实验）。用你自己的文本试试：
+#
+# ```bash
+# python snippets/char_rnn.py 你的文本.txt --steps 3000 --hidden 256 --batch 32 --seq 50
+# ```
