@@ -1,0 +1,571 @@
+"""word2vec in NumPy: skip-gram and CBOW.  (页面: docs/algorithms/word-embeddings.md)
+
+The four steps of the article's §3.1, in order: (1) data — tokenize, vocabulary with
+``min_count``, subsampling of frequent words, the unigram^0.75 noise table, (dynamic)
+windows; (2) model — an input and an output embedding matrix; (3) training — SGNS or
+CBOW, linearly decaying learning rate, vectorized mini-batches; (4) evaluation — cosine
+similarity, ``most_similar``, 3CosAdd analogies, Spearman rho on word-pair similarity.
+Vectors are saved in the word2vec text format, so gensim's
+``KeyedVectors.load_word2vec_format`` reads them.
+
+References: Mikolov, Chen, Corrado, Dean 2013, "Efficient Estimation of Word
+Representations in Vector Space" (arXiv:1301.3781); Mikolov, Sutskever, Chen, Corrado,
+Dean 2013, "Distributed Representations of Words and Phrases and their
+Compositionality" (NIPS, arXiv:1310.4546); the original word2vec C code and gensim.
+
+Needs NumPy; SciPy (optional) makes the scatter-add of the updates >10x faster; jieba
+only for Chinese text.  Run: python snippets/word2vec.py
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+try:  # optional: a sparse matrix product is the fastest scatter-add available from Python
+    from scipy import sparse
+except ImportError:  # pragma: no cover - exercised through use_scipy=False in the tests
+    sparse = None
+
+# ---------------------------------------------------------------------------------------
+# Step 1: data
+# ---------------------------------------------------------------------------------------
+
+# --8<-- [start:tokenize]
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")   # English: lower-case words, keeps "don't"
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+KEEP_RE = re.compile(r"[^\W\d_]")                 # a jieba token must hold a letter or 汉字
+
+
+def tokenize(text: str, lang: str = "auto") -> list[list[str]]:
+    """One list of tokens per non-empty line of ``text``.
+
+    lang: "en" (regex), "zh" (jieba; tokens without a letter or 汉字 -- punctuation,
+    spaces, numbers -- dropped, Latin lower-cased) or "auto" ("zh" if the text contains
+    any CJK character).  Add domain words first with ``jieba.add_word("深度学习")``.
+    """
+    if lang not in ("auto", "en", "zh"):
+        raise ValueError(f"lang must be 'auto', 'en' or 'zh', got {lang!r}")
+    if lang == "auto":
+        lang = "zh" if CJK_RE.search(text) else "en"
+    if lang == "en":
+        lines = (WORD_RE.findall(line.lower()) for line in text.splitlines())
+    else:
+        import logging
+
+        import jieba  # imported here: only Chinese text needs it
+
+        jieba.setLogLevel(logging.WARNING)
+        lines = ([t.lower() for t in jieba.lcut(line) if KEEP_RE.search(t)]
+                 for line in text.splitlines())
+    return [tokens for tokens in lines if tokens]
+# --8<-- [end:tokenize]
+
+
+# --8<-- [start:vocab]
+@dataclass
+class Corpus:
+    """The text as word ids: ``words[i]`` occurs ``counts[i]`` times (descending);
+    ``tokens`` (N,) int32 is every in-vocabulary token in order, ``sentence`` (N,) int32
+    the sentence each one belongs to (windows never cross a sentence boundary)."""
+
+    words: list[str]
+    counts: np.ndarray
+    tokens: np.ndarray
+    sentence: np.ndarray
+
+
+def build_corpus(sentences: list[list[str]], min_count: int = 5) -> Corpus:
+    """Vocabulary of the words seen at least ``min_count`` times; rarer words are dropped
+    from the token stream (as in word2vec and gensim) before any window is taken."""
+    if min_count < 1:
+        raise ValueError(f"min_count must be >= 1, got {min_count}")
+    freq: dict[str, int] = {}
+    for sent in sentences:
+        for w in sent:
+            freq[w] = freq.get(w, 0) + 1
+    if not freq:
+        raise ValueError("corpus is empty: no sentence contains a token")
+    kept = sorted((w for w, c in freq.items() if c >= min_count), key=lambda w: (-freq[w], w))
+    if not kept:
+        raise ValueError(f"min_count={min_count} leaves no word (most frequent word occurs "
+                         f"{max(freq.values())} times)")
+    index = {w: i for i, w in enumerate(kept)}
+    ids = [[index[w] for w in sent if w in index] for sent in sentences]
+    lengths = np.array([len(s) for s in ids], dtype=np.int64)
+    tokens = np.fromiter((i for s in ids for i in s), dtype=np.int32, count=int(lengths.sum()))
+    sentence = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
+    counts = np.array([freq[w] for w in kept], dtype=np.int64)
+    return Corpus(kept, counts, tokens, sentence)
+# --8<-- [end:vocab]
+
+
+# --8<-- [start:subsample]
+def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
+    """(V,) probability of keeping each occurrence of a word (Mikolov et al. 2013b).
+
+    The paper discards w with probability 1 - sqrt(t / f(w)); the C code and gensim use
+    keep = (sqrt(f / t) + 1) * t / f with t = sample * total count — we use the latter,
+    so the comparison with gensim is like for like.  sample=0 keeps every word.
+    """
+    if sample < 0:
+        raise ValueError(f"sample must be >= 0, got {sample}")
+    if sample == 0:
+        return np.ones(len(counts))
+    t = sample * counts.sum()
+    return np.minimum(1.0, (np.sqrt(counts / t) + 1) * t / counts)
+# --8<-- [end:subsample]
+
+
+# --8<-- [start:noise]
+def noise_table(counts: np.ndarray, power: float = 0.75, size: int = 1_000_000) -> np.ndarray:
+    """(size,) int32 word ids, word w filling a share P(w) = c_w^0.75 / sum_v c_v^0.75 of
+    the table; a uniform index into it draws a negative sample (as the C code does)."""
+    p = counts.astype(np.float64) ** power
+    cdf = np.cumsum(p / p.sum())                                    # (V,)
+    # entry k holds the word whose CDF interval contains (k + 0.5) / size
+    table = np.searchsorted(cdf, (np.arange(size) + 0.5) / size)
+    return np.minimum(table, len(counts) - 1).astype(np.int32)
+# --8<-- [end:noise]
+
+
+# --8<-- [start:windows]
+def skipgram_pairs(tokens: np.ndarray, sentence: np.ndarray, window: int,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """All (centre, context) pairs: tokens (n,), sentence (n,) -> centres (P,), contexts (P,).
+
+    Dynamic window: each centre word draws b uniformly from 1..window and pairs with the
+    words at most b positions away in the same sentence (nearer words are used more often).
+    """
+    b = rng.integers(1, window + 1, size=len(tokens))              # (n,)
+    centres, contexts = [], []
+    for o in range(1, window + 1):
+        same = sentence[:-o] == sentence[o:]                        # i and i+o in one sentence
+        i = np.flatnonzero(same & (b[:-o] >= o))                    # centre i, context i+o
+        centres.append(tokens[i])
+        contexts.append(tokens[i + o])
+        i = np.flatnonzero(same & (b[o:] >= o))                     # centre i+o, context i
+        centres.append(tokens[i + o])
+        contexts.append(tokens[i])
+    return np.concatenate(centres), np.concatenate(contexts)
+
+
+def cbow_windows(tokens: np.ndarray, sentence: np.ndarray, window: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """CBOW inputs: centres (M,) and contexts (M, 2*window) of word ids, -1 = no word.
+    Same dynamic window as skip-gram; centres without any context word are dropped."""
+    n = len(tokens)
+    b = rng.integers(1, window + 1, size=n)                         # (n,)
+    ctx = np.full((n, 2 * window), -1, dtype=np.int32)              # (n, 2w)
+    for o in range(1, window + 1):
+        same = sentence[:-o] == sentence[o:]
+        i = np.flatnonzero(same & (b[o:] >= o))                     # centre i+o sees i
+        ctx[i + o, o - 1] = tokens[i]
+        i = np.flatnonzero(same & (b[:-o] >= o))                    # centre i sees i+o
+        ctx[i, window + o - 1] = tokens[i + o]
+    has = (ctx >= 0).any(axis=1)
+    return tokens[has], ctx[has]
+# --8<-- [end:windows]
+
+
+# --8<-- [start:batches]
+def training_batches(corpus: Corpus, *, sg: bool = True, window: int = 5, negative: int = 5,
+                     sample: float = 1e-3, epochs: int = 5, batch_size: int = 4096,
+                     alpha: float = 0.025, min_alpha: float = 1e-4, chunk_words: int = 10_000,
+                     seed: int = 0):
+    """Yield (inputs, targets, lr, words_done) mini-batches for all epochs.
+
+    inputs: skip-gram (B,) centre ids; CBOW (B, 2*window) context ids (-1 = none).
+    targets: (B, 1+negative): column 0 the word to predict, then the negative samples.
+    lr: alpha decays linearly to min_alpha over epochs * N corpus words (N = len(tokens)).
+    The corpus is processed in chunks of whole sentences (>= chunk_words words): each
+    chunk is subsampled afresh every epoch, cut into windows, shuffled, and batched.
+    """
+    for name, value in [("window", window), ("negative", negative), ("epochs", epochs),
+                        ("batch_size", batch_size), ("chunk_words", chunk_words)]:
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    rng = np.random.default_rng(seed)
+    keep = keep_probabilities(corpus.counts, sample)                # (V,)
+    table = noise_table(corpus.counts)
+    n = len(corpus.tokens)
+    # chunk boundaries at sentence starts: (C+1,) token offsets
+    starts = np.append(np.flatnonzero(np.diff(corpus.sentence, prepend=-1)), n)
+    cuts = starts[np.searchsorted(starts, np.arange(0, n, chunk_words))]
+    bounds = np.unique(np.append(cuts, n))
+    total = epochs * n
+    for epoch in range(epochs):
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            tok, sen = corpus.tokens[lo:hi], corpus.sentence[lo:hi]
+            kept = rng.random(hi - lo) < keep[tok]                  # subsampling
+            tok, sen = tok[kept], sen[kept]
+            if sg:
+                inputs, predict = skipgram_pairs(tok, sen, window, rng)
+            else:
+                predict, inputs = cbow_windows(tok, sen, window, rng)
+            m = len(predict)
+            order = rng.permutation(m)                  # mix offsets and positions in a batch
+            inputs, predict = inputs[order], predict[order]
+            for s in range(0, m, batch_size):
+                done = float(epoch * n + lo + (hi - lo) * s / m)    # corpus words processed
+                lr = max(min_alpha, alpha - (alpha - min_alpha) * done / total)
+                B = min(batch_size, m - s)
+                neg = table[rng.integers(0, len(table), size=(B, negative))]  # (B, K)
+                targets = np.concatenate([predict[s:s + B, None], neg], axis=1)  # (B, 1+K)
+                yield inputs[s:s + B], targets, lr, done
+# --8<-- [end:batches]
+
+
+# ---------------------------------------------------------------------------------------
+# Step 2: model
+# ---------------------------------------------------------------------------------------
+
+# --8<-- [start:model]
+def init_embeddings(vocab_size: int, dim: int, seed: int = 0,
+                    dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """W_in (V, D): the word vectors we keep, uniform in [-1/D, 1/D) as in gensim 4
+    (the C code uses half that range); W_out (V, D): output ("context") vectors, zeros."""
+    if dim < 1:
+        raise ValueError(f"dim must be >= 1, got {dim}")
+    rng = np.random.default_rng(seed)
+    W_in = ((2 * rng.random((vocab_size, dim)) - 1) / dim).astype(dtype)
+    W_out = np.zeros((vocab_size, dim), dtype=dtype)
+    return W_in, W_out
+# --8<-- [end:model]
+
+
+# ---------------------------------------------------------------------------------------
+# Step 3: training
+# ---------------------------------------------------------------------------------------
+
+# --8<-- [start:loss]
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))          # = 1 / (1 + e^-x), never overflows
+
+
+def negative_sampling_output(h: np.ndarray, W_out: np.ndarray, targets: np.ndarray):
+    """Output layer shared by skip-gram and CBOW.
+
+    h (B, D) hidden vectors, targets (B, 1+K) word ids (column 0 = true word) ->
+    loss (summed over the batch), g = dL/ds (B, 1+K), dh = dL/dh (B, D).
+    A negative sample equal to the true word is skipped, as in word2vec.
+    """
+    U = np.take(W_out, targets, axis=0)                  # (B, 1+K, D)
+    s = np.einsum("bd,bkd->bk", h, U)                    # (B, 1+K) scores u_j . h
+    y = np.full(s.shape, -1.0, dtype=s.dtype)            # +1 for the true word, -1 for noise
+    y[:, 0] = 1.0
+    valid = np.ones(s.shape, dtype=s.dtype)
+    valid[:, 1:] = targets[:, 1:] != targets[:, :1]
+    # L = -log sigma(u_o . h) - sum_k log sigma(-u_k . h) = sum_j log(1 + exp(-y_j s_j))
+    loss = float(np.sum(np.logaddexp(0.0, -y * s) * valid))
+    # dL/ds_j = -y_j sigma(-y_j s_j)    (= sigma(s_o) - 1 for the true word, sigma(s_k) for noise)
+    g = -y * sigmoid(-y * s) * valid                     # (B, 1+K)
+    dh = np.einsum("bk,bkd->bd", g, U)                   # (B, D)
+    return loss, g, dh
+
+
+def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None,
+                use_scipy: bool = True) -> None:
+    """In place: W[rows[b, j]] += coef[b, j] * X[b] for all b, j; repeated rows add up.
+
+    W (V, D), rows (B,) or (B, J) ints, X (B, D), coef like rows (default: ones).
+    """
+    B = len(X)
+    rows = rows.reshape(B, -1)                           # (B, J)
+    J = rows.shape[1]
+    coef = np.ones(rows.shape, W.dtype) if coef is None else coef.astype(W.dtype, copy=False)
+    if sparse is not None and use_scipy:
+        # number the distinct rows u_0 < u_1 < ... so the work is (u, D), not (V, D)
+        present = np.zeros(len(W), dtype=bool)
+        present[rows] = True
+        u = np.flatnonzero(present)                      # (U,) distinct rows
+        local = (np.cumsum(present) - 1)[rows]           # (B, J) row u_i -> i
+        # sparse M (U, B), M[local[b, j], b] = coef[b, j]: the update is W[u] += M @ X.
+        # In CSC layout column b just lists local[b, :], so M costs nothing to build.
+        M = sparse.csc_matrix((coef.ravel(), local.ravel(), np.arange(0, B * J + 1, J)),
+                              shape=(len(u), B))
+        W[u] += M @ X
+    else:
+        np.add.at(W, rows.ravel(), (coef[:, :, None] * X[:, None, :]).reshape(B * J, -1))
+
+
+# --8<-- [end:loss]
+
+
+# --8<-- [start:steps]
+def sgns_step(W_in, W_out, centres, targets, lr: float) -> float:
+    """One SGD step of skip-gram with negative sampling on B pairs, in place.
+    centres (B,), targets (B, 1+K) -> summed loss before the step."""
+    h = np.take(W_in, centres, axis=0)                   # (B, D)
+    loss, g, dh = negative_sampling_output(h, W_out, targets)
+    scatter_add(W_out, targets, h, coef=-lr * g)         # u_j -= lr * g_j * h
+    scatter_add(W_in, centres, -lr * dh)                 # v_c -= lr * dL/dh
+    return loss
+
+
+def cbow_hidden(W_in, contexts):
+    """contexts (B, 2w) ids, -1 = none -> h (B, D) mean of the context vectors, weights (B, 2w)."""
+    mask = contexts >= 0
+    weights = mask / mask.sum(axis=1, keepdims=True)     # 1/count for real words, 0 for padding
+    weights = weights.astype(W_in.dtype)
+    # h = (1 / |C|) sum_{c in C} v_c
+    h = np.einsum("bc,bcd->bd", weights, np.take(W_in, np.maximum(contexts, 0), axis=0))
+    return h, weights
+
+
+def cbow_step(W_in, W_out, contexts, targets, lr: float) -> float:
+    """One SGD step of CBOW (mean of the context vectors predicts the centre word)."""
+    h, weights = cbow_hidden(W_in, contexts)
+    loss, g, dh = negative_sampling_output(h, W_out, targets)
+    scatter_add(W_out, targets, h, coef=-lr * g)
+    # dL/dv_c = dL/dh / |C| for every context word c (the exact gradient of the mean)
+    scatter_add(W_in, np.maximum(contexts, 0), dh, coef=-lr * weights)
+    return loss
+
+
+def sgns_grads(W_in, W_out, centres, targets):
+    """Loss and dense gradients (dW_in, dW_out) of one skip-gram batch (for checks)."""
+    h = W_in[centres]
+    loss, g, dh = negative_sampling_output(h, W_out, targets)
+    dW_in, dW_out = np.zeros_like(W_in), np.zeros_like(W_out)
+    scatter_add(dW_out, targets, h, coef=g)
+    scatter_add(dW_in, centres, dh)
+    return loss, dW_in, dW_out
+
+
+def cbow_grads(W_in, W_out, contexts, targets):
+    """Loss and dense gradients (dW_in, dW_out) of one CBOW batch (for checks)."""
+    h, weights = cbow_hidden(W_in, contexts)
+    loss, g, dh = negative_sampling_output(h, W_out, targets)
+    dW_in, dW_out = np.zeros_like(W_in), np.zeros_like(W_out)
+    scatter_add(dW_out, targets, h, coef=g)
+    scatter_add(dW_in, np.maximum(contexts, 0), dh, coef=weights)
+    return loss, dW_in, dW_out
+# --8<-- [end:steps]
+
+
+# --8<-- [start:train]
+class Word2Vec:
+    """Train word vectors: ``Word2Vec(dim=100, sg=True).fit(sentences).wv``.
+
+    sentences: list of token lists (e.g. from ``tokenize``).  Hyperparameters and their
+    defaults follow gensim 4 (vector_size -> dim, epochs=5, alpha=0.025, min_alpha=1e-4).
+    After ``fit``: ``wv`` (KeyedVectors), ``W_in``, ``W_out``, ``corpus`` and ``history``,
+    a list of (corpus words processed, mean loss per predicted word since the previous entry).
+    """
+
+    def __init__(self, dim: int = 100, window: int = 5, negative: int = 5, sg: bool = True,
+                 min_count: int = 5, sample: float = 1e-3, epochs: int = 5,
+                 alpha: float = 0.025, min_alpha: float = 1e-4, batch_size: int = 4096,
+                 seed: int = 0):
+        for name, value in [("dim", dim), ("window", window), ("negative", negative),
+                            ("min_count", min_count), ("epochs", epochs),
+                            ("batch_size", batch_size)]:
+            if int(value) != value or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        if not alpha > 0 or not 0 <= min_alpha <= alpha:
+            raise ValueError(f"need alpha > 0 and 0 <= min_alpha <= alpha, got "
+                             f"alpha={alpha}, min_alpha={min_alpha}")
+        if sample < 0:
+            raise ValueError(f"sample must be >= 0, got {sample}")
+        self.dim, self.window, self.negative, self.sg = dim, window, negative, sg
+        self.min_count, self.sample, self.epochs = min_count, sample, epochs
+        self.alpha, self.min_alpha, self.batch_size, self.seed = alpha, min_alpha, batch_size, seed
+
+    def fit(self, sentences: list[list[str]], log_every: int = 10_000) -> Word2Vec:
+        corpus = build_corpus(sentences, self.min_count)
+        self.corpus = corpus
+        self.W_in, self.W_out = init_embeddings(len(corpus.words), self.dim, self.seed)
+        step = sgns_step if self.sg else cbow_step
+        self.history: list[tuple[float, float]] = []
+        loss_sum, count, next_log = 0.0, 0, log_every
+        for inputs, targets, lr, done in training_batches(
+                corpus, sg=self.sg, window=self.window, negative=self.negative,
+                sample=self.sample, epochs=self.epochs, batch_size=self.batch_size,
+                alpha=self.alpha, min_alpha=self.min_alpha, seed=self.seed + 1):
+            loss_sum += step(self.W_in, self.W_out, inputs, targets, lr)
+            count += len(targets)
+            if done >= next_log:
+                self.history.append((done, loss_sum / count))
+                loss_sum, count, next_log = 0.0, 0, done + log_every
+        if count:
+            self.history.append((float(self.epochs * len(corpus.tokens)), loss_sum / count))
+        self.wv = KeyedVectors(corpus.words, self.W_in)
+        return self
+# --8<-- [end:train]
+
+
+# ---------------------------------------------------------------------------------------
+# Step 4: evaluation
+# ---------------------------------------------------------------------------------------
+
+# --8<-- [start:eval]
+class KeyedVectors:
+    """Words and their vectors (V, D), with cosine similarity, nearest neighbours,
+    analogies and word-pair evaluation; saved/loaded in the word2vec text format."""
+
+    def __init__(self, words: list[str], vectors: np.ndarray):
+        vectors = np.asarray(vectors)
+        if vectors.ndim != 2 or vectors.shape[0] != len(words):
+            raise ValueError(f"vectors must have shape (len(words), D) = ({len(words)}, D), "
+                             f"got {vectors.shape}")
+        self.words = list(words)
+        self.vectors = vectors
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("words must be unique")
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.unit = vectors / np.maximum(norms, 1e-12)          # (V, D) rows of length 1
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def _id(self, word: str) -> int:
+        if word not in self.index:
+            raise KeyError(f"word {word!r} not in vocabulary")
+        return self.index[word]
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self._id(word)]
+
+    def similarity(self, w1: str, w2: str) -> float:
+        # cos(a, b) = a . b / (|a| |b|)
+        return float(self.unit[self._id(w1)] @ self.unit[self._id(w2)])
+
+    def most_similar(self, positive, negative=(), topn: int = 10) -> list[tuple[str, float]]:
+        """Words nearest (cosine) to sum(positive) - sum(negative) of unit vectors,
+        excluding the query words.  ``most_similar("king")`` or
+        ``most_similar(positive=["king", "woman"], negative=["man"])`` (3CosAdd)."""
+        positive = [positive] if isinstance(positive, str) else list(positive)
+        negative = [negative] if isinstance(negative, str) else list(negative)
+        ids = [self._id(w) for w in positive + negative]
+        query = self.unit[ids[:len(positive)]].sum(0) - self.unit[ids[len(positive):]].sum(0)
+        sims = self.unit @ (query / max(np.linalg.norm(query), 1e-12))   # (V,)
+        sims[ids] = -np.inf
+        top = np.argsort(-sims, kind="stable")[:topn]
+        return [(self.words[i], float(sims[i])) for i in top if np.isfinite(sims[i])]
+
+    def analogy(self, a: str, b: str, c: str) -> str:
+        """a : b :: c : ?  by 3CosAdd, argmax_d cos(d, b - a + c)."""
+        return self.most_similar(positive=[b, c], negative=[a], topn=1)[0][0]
+
+    def evaluate_word_pairs(self, pairs) -> tuple[float, int, int]:
+        """pairs: (word1, word2, human score) triples -> (Spearman rho, pairs used, pairs
+        skipped because a word is missing).  Words are lower-cased."""
+        used = [(w1.lower(), w2.lower(), s) for w1, w2, s in pairs
+                if w1.lower() in self.index and w2.lower() in self.index]
+        if len(used) < 2:
+            raise ValueError(f"only {len(used)} of the word pairs are in the vocabulary")
+        model = [self.similarity(w1, w2) for w1, w2, _ in used]
+        return spearman(model, [s for *_, s in used]), len(used), len(pairs) - len(used)
+
+    def evaluate_analogies(self, questions, restrict_vocab: int = 30_000) -> tuple[float, int]:
+        """questions: (a, b, c, d) tuples ("a : b :: c : d") -> (accuracy, questions used).
+        Like gensim: only the ``restrict_vocab`` most frequent words are searched, and a
+        question is skipped unless all four words are among them."""
+        n = min(restrict_vocab, len(self))
+        idx = {w: i for w, i in self.index.items() if i < n}
+        q = np.array([[idx[w.lower()] for w in abcd] for abcd in questions
+                      if all(w.lower() in idx for w in abcd)], dtype=np.int64).reshape(-1, 4)
+        if len(q) == 0:
+            raise ValueError("no analogy question has all four words in the vocabulary")
+        unit = self.unit[:n]
+        correct = 0
+        for s in range(0, len(q), 1024):
+            a, b, c, d = q[s:s + 1024].T
+            query = unit[b] - unit[a] + unit[c]          # (m, D)
+            sims = query @ unit.T                        # (m, n)
+            rows = np.arange(len(a))
+            sims[rows, a] = sims[rows, b] = sims[rows, c] = -np.inf
+            correct += int(np.sum(sims.argmax(axis=1) == d))
+        return correct / len(q), len(q)
+
+    def save_word2vec_format(self, path) -> None:
+        """Text format: "V D" header, then one "word x1 ... xD" line per word."""
+        bad = [w for w in self.words if not w or any(ch.isspace() for ch in w)]
+        if bad:
+            raise ValueError(f"words with whitespace cannot be saved: {bad[:3]}")
+        fmt = " ".join(["%.9g"] * self.vectors.shape[1])   # 9 digits round-trip float32
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"{len(self.words)} {self.vectors.shape[1]}\n")
+            for w, v in zip(self.words, self.vectors, strict=True):
+                f.write(f"{w} {fmt % tuple(v.tolist())}\n")
+
+    @classmethod
+    def load_word2vec_format(cls, path) -> KeyedVectors:
+        with open(path, encoding="utf-8") as f:
+            V, D = (int(x) for x in f.readline().split())
+            words, rows = [], []
+            for line in f:
+                parts = line.rstrip("\n").split(" ")
+                if len(parts) != D + 1:
+                    raise ValueError(f"{path}: expected a word and {D} numbers, got "
+                                     f"{len(parts)} fields")
+                words.append(parts[0])
+                rows.append(parts[1:])
+        if len(words) != V:
+            raise ValueError(f"{path}: header says {V} words, file has {len(words)}")
+        return cls(words, np.array(rows, dtype=np.float32).reshape(V, D))
+
+
+def spearman(x, y) -> float:
+    """Spearman rank correlation = Pearson correlation of the ranks (ties get mean rank)."""
+    def ranks(a):
+        _, inv, cnt = np.unique(np.asarray(a, np.float64), return_inverse=True,
+                                return_counts=True)
+        first = np.cumsum(cnt) - cnt                     # rank (0-based) of each distinct value
+        return (first + (cnt - 1) / 2)[inv]
+    rx, ry = ranks(x), ranks(y)
+    rx, ry = rx - rx.mean(), ry - ry.mean()
+    return float(rx @ ry / np.sqrt((rx @ rx) * (ry @ ry)))
+
+
+def read_word_pairs(path) -> list[tuple[str, str, float]]:
+    """wordsim353.tsv / simlex999.txt style: "word1<TAB>word2<TAB>score", '#' comments."""
+    pairs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) < 3:
+            continue
+        try:
+            pairs.append((parts[0], parts[1], float(parts[2])))
+        except ValueError:                               # a header line
+            continue
+    return pairs
+
+
+def read_analogies(path) -> list[tuple[str, str, str, str]]:
+    """questions-words.txt: ": section" lines, then "a b c d" per question."""
+    return [tuple(line.split()) for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith(":") and len(line.split()) == 4]
+# --8<-- [end:eval]
+
+
+def main() -> None:
+    try:
+        from gensim.test.utils import datapath
+        path = Path(datapath("lee_background.cor"))
+    except ImportError:
+        path = None
+    if path is None or not path.exists():
+        print("gensim's test corpus is not installed; training on a toy text instead")
+        text = "\n".join(["the cat sat on the mat", "the dog sat on the rug"] * 200)
+    else:
+        text = path.read_text(encoding="utf-8")
+        print(f"corpus: gensim's {path.name}")
+    sentences = tokenize(text, "en")
+    model = Word2Vec(dim=50, window=5, min_count=5, epochs=5, seed=0).fit(sentences)
+    print(f"{len(model.wv)} words, loss {model.history[0][1]:.3f} -> {model.history[-1][1]:.3f}")
+    for word in ["police", "government"]:
+        if word in model.wv:
+            print(word, [w for w, _ in model.wv.most_similar(word, topn=5)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""word2vec skip-gram in TensorFlow/Keras.  (页面: docs/algorithms/word-embeddings.md)
+
+The same model as ``sgns_step`` in word2vec.py, and the same data: this file imports
+the NumPy data pipeline (``tokenize``, ``build_corpus``, ``training_batches``) and the
+initialisation from word2vec.py, so subsampling, dynamic windows, negative samples and
+the learning-rate schedule are identical.  Only the forward pass, the gradients
+(``tf.GradientTape``) and the update (Keras SGD applied to sparse ``IndexedSlices``
+gradients, i.e. only the rows a batch touches) are TensorFlow's.
+
+Run: python snippets/word2vec_tf.py
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from word2vec import (  # noqa: E402  (snippets/word2vec.py, the NumPy version)
+    KeyedVectors,
+    build_corpus,
+    init_embeddings,
+    tokenize,
+    training_batches,
+)
+
+
+# --8<-- [start:model]
+class SkipGram(keras.Model):
+    """Input vectors v (V, D) and output vectors u (V, D) as two Embedding layers;
+    initialised exactly like the NumPy version (``init_embeddings``)."""
+
+    def __init__(self, vocab_size: int, dim: int, seed: int = 0, dtype="float32", **kwargs):
+        super().__init__(**kwargs)
+        self.w_in = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_in")
+        self.w_out = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_out")
+        self.w_in.build((None,))
+        self.w_out.build((None,))
+        W_in, W_out = init_embeddings(vocab_size, dim, seed, dtype=np.dtype(dtype))
+        self.w_in.set_weights([W_in])
+        self.w_out.set_weights([W_out])
+
+    def call(self, inputs):
+        centres, targets = inputs                # (B,), (B, 1+K)
+        h = self.w_in(centres)                   # (B, D)
+        U = self.w_out(targets)                  # (B, 1+K, D)
+        return tf.einsum("bd,bkd->bk", h, U)     # (B, 1+K) scores u_j . h
+
+
+def sgns_loss(scores, targets):
+    """Summed SGNS loss of a batch: sum_j log(1 + exp(-y_j s_j)), y = +1 for column 0
+    (the true context word) and -1 for the negatives; a negative equal to the true
+    word is skipped — the same formula as ``negative_sampling_output`` in NumPy."""
+    B, K1 = tf.shape(targets)[0], tf.shape(targets)[1]
+    y = tf.concat([tf.ones((B, 1), scores.dtype), -tf.ones((B, K1 - 1), scores.dtype)], axis=1)
+    valid = tf.concat([tf.ones((B, 1), scores.dtype),
+                       tf.cast(targets[:, 1:] != targets[:, :1], scores.dtype)], axis=1)
+    return tf.reduce_sum(tf.math.softplus(-y * scores) * valid)
+# --8<-- [end:model]
+
+
+# --8<-- [start:train]
+def make_train_step(model: SkipGram, optimizer: keras.optimizers.Optimizer):
+    """A compiled SGD step: (centres (B,), targets (B, 1+K), lr) -> summed loss."""
+    spec = [tf.TensorSpec([None], tf.int32), tf.TensorSpec([None, None], tf.int32),
+            tf.TensorSpec([], tf.float32)]
+
+    @tf.function(input_signature=spec)
+    def step(centres, targets, lr):
+        with tf.GradientTape() as tape:
+            loss = sgns_loss(model((centres, targets)), targets)
+        # gradients of the two embeddings are IndexedSlices: only the rows used
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.learning_rate.assign(lr)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        return loss
+
+    return step
+
+
+def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 5,
+                      negative: int = 5, min_count: int = 5, sample: float = 1e-3,
+                      epochs: int = 5, alpha: float = 0.025, min_alpha: float = 1e-4,
+                      batch_size: int = 4096, seed: int = 0, log_every: int = 10_000):
+    """Train SGNS with TensorFlow on the batches of word2vec.training_batches.
+
+    Same arguments and defaults as word2vec.Word2Vec(sg=True); returns
+    (model, KeyedVectors, history) with history as in Word2Vec.history.
+    """
+    if dim < 1 or window < 1:
+        raise ValueError(f"dim and window must be >= 1, got dim={dim}, window={window}")
+    corpus = build_corpus(sentences, min_count)
+    keras.utils.set_random_seed(seed)
+    model = SkipGram(len(corpus.words), dim, seed)
+    step = make_train_step(model, keras.optimizers.SGD(learning_rate=alpha))
+    history, loss_sum, count, next_log = [], 0.0, 0, log_every
+    for centres, targets, lr, done in training_batches(
+            corpus, sg=True, window=window, negative=negative, sample=sample, epochs=epochs,
+            batch_size=batch_size, alpha=alpha, min_alpha=min_alpha, seed=seed + 1):
+        loss_sum += float(step(centres.astype(np.int32), targets.astype(np.int32),
+                               np.float32(lr)))
+        count += len(targets)
+        if done >= next_log:
+            history.append((done, loss_sum / count))
+            loss_sum, count, next_log = 0.0, 0, done + log_every
+    if count:
+        history.append((float(epochs * len(corpus.tokens)), loss_sum / count))
+    wv = KeyedVectors(corpus.words, model.w_in.get_weights()[0])
+    return model, wv, history
+# --8<-- [end:train]
+
+
+def main() -> None:
+    try:
+        from gensim.test.utils import datapath
+        text = open(datapath("lee_background.cor"), encoding="utf-8").read()
+        print("corpus: gensim's lee_background.cor")
+    except (ImportError, OSError):
+        print("gensim's test corpus is not installed; training on a toy text instead")
+        text = "\n".join(["the cat sat on the mat", "the dog sat on the rug"] * 200)
+    _, wv, history = train_skipgram_tf(tokenize(text, "en"), dim=50, seed=0)
+    print(f"{len(wv)} words, loss {history[0][1]:.3f} -> {history[-1][1]:.3f}")
+    for word in ["police", "government"]:
+        if word in wv:
+            print(word, [w for w, _ in wv.most_similar(word, topn=5)])
+
+
+if __name__ == "__main__":
+    main()
