@@ -3,8 +3,9 @@
 ``docs/notebooks/<name>.py`` is the reviewable source.  Before mkdocs-jupyter renders
 anything, this hook executes each source with nbclient and adds the executed
 ``<name>.ipynb`` to the build.  The executed notebook is cached in
-``.cache/notebooks/`` under a key made of the source, every file in ``snippets/`` and
-the versions of the numerical packages, so an unchanged notebook is not re-run.
+``.cache/notebooks/`` under a key made of the source, every file in ``snippets/``, the
+benchmark results (some notebooks quote them) and the versions of the numerical
+packages, so an unchanged notebook is not re-run.
 
 A cell that raises fails the build, naming the notebook and the cell.
 """
@@ -47,7 +48,8 @@ def _version(name: str) -> str:
 def cache_key(source: Path) -> str:
     h = hashlib.sha256()
     h.update(source.read_bytes())
-    for path in sorted((ROOT / "snippets").rglob("*.py")):
+    inputs = [*(ROOT / "snippets").rglob("*.py"), *(ROOT / "benchmarks" / "results").glob("*.json")]
+    for path in sorted(inputs):
         h.update(path.relative_to(ROOT).as_posix().encode())
         h.update(path.read_bytes())
     for name in PACKAGES:
