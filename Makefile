@@ -13,7 +13,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test test-fast lint bench assets system-deps clean help
+.PHONY: serve build test test-browser test-fast lint bench assets system-deps clean help
 
 help:
 	@echo "make serve   安装依赖并在 http://$(ADDR) 启动带热重载的本地站点"
@@ -60,7 +60,12 @@ build: $(VENV)/.docs-installed assets
 test: system-deps $(VENV)/.test-installed assets
 	$(VENV)/bin/ruff check .
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
-	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile
+	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+
+# 真实浏览器（Chromium + Playwright）测试与 Lighthouse 结果检查
+test-browser: system-deps $(VENV)/.test-installed assets
+	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
+	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser
 
 # 不含浏览器测试的快速回归（开发时用）
 test-fast: $(VENV)/.test-installed assets

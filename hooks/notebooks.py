@@ -16,6 +16,8 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -63,7 +65,9 @@ def execute(source: Path, target: Path) -> None:
         "name": "python3", "display_name": "Python 3", "language": "python",
     }
     # IPC transport: the kernel talks over local sockets, not unencrypted TCP
-    km = KernelManager(kernel_name="python3", transport="ipc")
+    # (in a private folder: concurrent builds must not share socket paths)
+    sockets = Path(tempfile.mkdtemp(prefix="nbkernel-"))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(
         nb,
         km=km,
@@ -86,6 +90,8 @@ def execute(source: Path, target: Path) -> None:
         raise PluginError(
             f"notebook {source.relative_to(ROOT)}: kernel failed ({err}); kernel log:\n{log_text}"
         ) from None
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     log.info("executed %s in %.1f s", source.relative_to(ROOT), time.perf_counter() - t0)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

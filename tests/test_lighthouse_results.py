@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+# Lighthouse needs Chromium and a full run; part of the browser suite (see Makefile)
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = ROOT / "benchmarks" / "results" / "lighthouse.json"
 FLOOR = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}

@@ -433,3 +433,22 @@ def test_missing_page_gets_the_site_404_page(open_page, base_url):
     assert resp.status == 404
     assert "404" in page.locator("h1").first.inner_text()
     assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ notebook stylesheet
+def test_notebook_pages_carry_the_trimmed_stylesheet(site_dir, site_pages):
+    """overrides/partials/content.html replaces mkdocs-jupyter's 575 KB JupyterLab
+    stylesheet with overrides/partials/notebook.css; that file must hold every rule the
+    current notebook pages use (regenerate: python tests/browser/purge_notebook_css.py)."""
+    from purge_notebook_css import MARKER, OUT, purge
+
+    notebooks = [p for p in site_pages if p.startswith("notebooks/")]
+    if not notebooks:
+        pytest.skip("no notebook pages")
+    for path in notebooks:
+        html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        assert MARKER not in html, f"/{path} still inlines the full JupyterLab stylesheet"
+    shipped = OUT.read_text(encoding="utf-8").split("{% raw %}", 1)[1].rsplit("{% endraw %}")[0]
+    assert purge(site_dir) == shipped, (
+        "overrides/partials/notebook.css is out of date: "
+        "run python tests/browser/purge_notebook_css.py")

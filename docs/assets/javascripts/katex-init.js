@@ -17,7 +17,7 @@
     { left: "$", right: "$", display: false },
   ];
   var AHEAD = 1; // 提前多少个视口高度渲染
-  var EAGER = 12; // 文档开头立即渲染的公式个数
+  var EAGER = 20; // 文档开头立即渲染的公式个数
 
   function report(el, tex, err) {
     el.classList.add("math-error");
@@ -59,6 +59,20 @@
     });
   }
 
+  // 元素是否在收起的 <details> 或未选中的内容标签页里（只看 DOM，不触发布局）
+  function insideHidden(el) {
+    if (el.closest("details:not([open])")) return true;
+    for (var block = el.closest(".tabbed-block"); block; ) {
+      var set = block.closest(".tabbed-set");
+      if (!set) break;
+      var inputs = set.querySelectorAll(":scope > input");
+      var index = Array.prototype.indexOf.call(block.parentElement.children, block);
+      if (!(inputs[index] && inputs[index].checked)) return true;
+      block = set.parentElement && set.parentElement.closest(".tabbed-block");
+    }
+    return false;
+  }
+
   var observed = new WeakSet();
   var observer = null;
 
@@ -74,11 +88,18 @@
     var targets = formulas.map(function (el) { return [el, renderFormula]; })
       .concat(cells.map(function (el) { return [el, renderCell]; }))
       .filter(function (t) { return !t[0].dataset.math && !observed.has(t[0]); });
-    // 文档里最前面的 EAGER 个公式马上渲染（首屏的公式都在其中，不用量位置、
-    // 不会强制布局），其余的交给 IntersectionObserver
-    var eager = "IntersectionObserver" in window ? targets.slice(0, EAGER) : targets;
+    // 折叠块、未选中的标签页里的公式马上渲染：它们不显示，不参与布局，排版很便宜；
+    // 而 IntersectionObserver 看不见它们，展开时才渲染会先露出 TeX 源码。
+    var shown = targets.filter(function (t) {
+      if (!insideHidden(t[0])) return true;
+      t[1](t[0]);
+      return false;
+    });
+    // 文档里最前面的 EAGER 个（显示着的）公式马上渲染：首屏的公式都在其中，
+    // 不用量位置、不会强制布局；其余的交给 IntersectionObserver
+    var eager = "IntersectionObserver" in window ? shown.slice(0, EAGER) : shown;
     eager.forEach(function (t) { t[1](t[0]); });
-    var later = targets.slice(eager.length);
+    var later = shown.slice(eager.length);
     if (!later.length) return;
     if (!observer) {
       observer = new IntersectionObserver(
@@ -102,11 +123,12 @@
     });
   }
 
-  // overrides/main.html 把本脚本放在 <body> 末尾、Material 的脚本之前（不 defer）：
-  // 此时正文已解析完，先排好首屏公式，浏览器第一次布局就是最终的样子。
+  // overrides/main.html 以 defer 加载本脚本：正文已解析完，DOMContentLoaded 之前执行。
   render();
-  // Material 的即时导航（若开启）换页后再处理新内容
-  document.addEventListener("DOMContentLoaded", function () {
-    if (typeof document$ !== "undefined") document$.subscribe(render);
-  });
+  // Material 的即时导航（若开启）换页后再处理新内容（render 对已处理的元素不再动手）
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(render);
+  } else {
+    document.addEventListener("DOMContentLoaded", render);
+  }
 })();
