@@ -124,6 +124,19 @@ def on_post_page(output: str, page, config) -> str:
     return CDN_ELK.sub('const elkUrl = "";', output)
 
 
+@event_priority(100)  # before Material's search plugin indexes the page
+def on_page_context(context, page, config, nav):
+    """Keep notebook pages out of the search index.
+
+    mkdocs-jupyter's section entries carry the page URL without anchors, which makes
+    Material's search worker throw while highlighting results (no results at all for
+    some queries); the notebooks repeat the pages' explanations anyway.
+    """
+    if page.file.src_uri.startswith(f"{SOURCE_DIR}/") and page.file.src_uri.endswith(".ipynb"):
+        page.meta.setdefault("search", {})["exclude"] = True
+    return context
+
+
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files: Files, config) -> Files:
     src_dir = Path(config["docs_dir"]) / SOURCE_DIR

@@ -249,11 +249,6 @@ EXPECTED_FIRST = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: Material's search worker throws in its highlighter for 梯度下降 and "
-    "反向传播 on the current pages (TypeError in the worker), so those queries return nothing",
-)
 def test_chinese_search_ranks_the_explaining_page_first(site):
     """Runs Material's own search worker (from the built site) in Node."""
     node = shutil.which("node")
