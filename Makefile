@@ -56,13 +56,15 @@ serve: $(VENV)/.docs-installed assets
 build: $(VENV)/.docs-installed assets
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir $(SITE)
 
-# 先严格构建一次（笔记本在此执行并缓存），测试复用这份站点
+# 先严格构建一次（笔记本在此执行并缓存），测试复用这份站点；
+# 浏览器测试（Chromium + Playwright）在其余测试之后单独运行，不与训练类测试争抢 CPU
 test: system-deps $(VENV)/.test-installed assets
 	$(VENV)/bin/ruff check .
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser
 
-# 真实浏览器（Chromium + Playwright）测试与 Lighthouse 结果检查
+# 只运行真实浏览器测试与 Lighthouse 结果检查
 test-browser: system-deps $(VENV)/.test-installed assets
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -61,9 +62,20 @@ def fmt(value) -> str:
         if abs(value) >= 1:
             return f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
         return f"{value:.3g}"
-    if isinstance(value, (dict, list)):
-        return "`" + json.dumps(value, ensure_ascii=False) + "`"
-    return str(value)
+    if isinstance(value, dict):
+        return "；".join(f"{md_escape(str(k))} = {fmt(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(fmt(v) for v in value) or "—"
+    return md_escape(str(value))
+
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_escape(text: str) -> str:
+    """Plain text for a Markdown paragraph or table cell (file names such as
+    lee_background.cor and the like stay as written)."""
+    return MD_SPECIAL.sub(r"\\\1", text)
 
 
 def target_met(result: dict) -> bool | None:
@@ -139,15 +151,17 @@ def lighthouse_table(result: dict) -> list[str]:
     pages = result.get("pages") or {}
     if not pages:
         return []
-    rows = ["| 页面 | 性能 | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| 页面 | 性能 | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) | TBT (ms) "
+            "| 未满分的审计项 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for page, s in sorted(pages.items()):
+        lost = "、".join(md_escape(a) for a in s.get("audits_below_100") or []) or "—"
         rows.append(
             f"| `{page}` | {fmt(s.get('performance'))} | {fmt(s.get('accessibility'))} | "
             f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | {fmt(s.get('bytes'))} | "
-            f"{fmt(s.get('lcp_ms'))} |"
+            f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {lost} |"
         )
-    return ["", "各页面得分：", "", *rows]
+    return ["", "各页面得分（移动端预设，每页取性能分的中位数那次运行）：", "", *rows]
 
 
 def section(result: dict, chart_url: str | None) -> str:
@@ -185,7 +199,8 @@ def section(result: dict, chart_url: str | None) -> str:
         f"    - 测量时间（UTC）：{result['measured_at']}",
         f"    - CPU：{m.get('cpu')}，{m.get('cores')} 核；NumPy BLAS：{m.get('numpy_blas')}；"
         f"TensorFlow {m.get('tensorflow')}",
-        f"    - 配置：{fmt(result['config'])}",
+        "    - 配置：",
+        *(f"        - {md_escape(str(k))}：{fmt(v)}" for k, v in result["config"].items()),
         "",
     ]
     return "\n".join(lines)

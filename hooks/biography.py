@@ -460,7 +460,7 @@ def render_timeline(data: Data) -> str:
             else (f"{len(t.sources)} 条（只有二手来源）")
         )
         out.append(f"| {span_label(t)} | [{_cell(t.title)}](#{t.anchor}) | {src} |")
-    out += ["", "</div>", ""]
+    out += ["", "</div>", "", "## 逐条经历与出处", ""]  # h2 before the h3 items (heading order)
     for t in data.timeline:
         out += [f"### {span_label(t)} · {t.title} {{ #{t.anchor} }}", ""]
         out += _block(t.text) + [""]
@@ -488,7 +488,7 @@ def render_work(data: Data, from_page: str, titles: dict[str, str]) -> str:
     for w in data.work:
         pages = "、".join(link(r.page) for r in w.related)
         out.append(f"| [{_cell(w.name)}](#{w.anchor}) | {w.year} | {w.kind} | {pages} |")
-    out += ["", "</div>", ""]
+    out += ["", "</div>", "", "## 逐项介绍", ""]  # h2 before the h3 items (heading order)
     for w in data.work:
         out += [f"### {w.name}（{w.year}） {{ #{w.anchor} }}", ""]
         out += [f"**类型**：{w.kind}", ""]

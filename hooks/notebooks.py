@@ -12,11 +12,14 @@ A cell that raises fails the build, naming the notebook and the cell.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import logging
 import os
 import re
 import shutil
+import struct
 import tempfile
 import time
 from importlib import metadata
@@ -112,11 +115,83 @@ def executed_notebook(source: Path) -> Path:
 
 CDN_MERMAID = re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[\d.]+/mermaid\.esm\.min\.mjs")
 CDN_ELK = re.compile(r'const elkUrl = "https://[^"]*";')
+# nbconvert's MathJax loader (an empty <script src=""> here) and its configuration:
+# the formulas are already typeset at build time (hooks/katex_prerender.py).
+MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*'
+                     r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">'
+                     r'.*?</script>\s*(?:<!-- End of mathjax configuration -->)?', re.S)
+
+
+# Plots that nbconvert inlines as base64 (a notebook page was up to 1.5 MB of HTML)
+DATA_IMG = re.compile(
+    r'<img ([^>]*?)src="data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
+
+
+def image_size(data: bytes, kind: str) -> tuple[int, int] | None:
+    """Pixel width and height from a PNG or baseline/progressive JPEG header."""
+    if kind == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    if kind == "jpeg":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return w, h
+            i += 2 + length
+    return None
+
+
+HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def extract_images(output: str, out_dir: Path) -> str:
+    """Write inlined plots next to the page as files; the <img> gets their URL, its
+    pixel size (no layout shift), lazy loading after the first one, and instead of
+    nbconvert's "No description has been provided" an alt text naming the notebook
+    section the plot belongs to."""
+    count = 0
+    headings = [(h.start(), html.unescape(re.sub(r"<[^>]+>|¶", "", h.group(2))).strip())
+                for h in HEADING.finditer(output)]
+    per_section: dict[str, int] = {}
+
+    def alt_text(pos: int) -> str:
+        title = next((t for start, t in reversed(headings) if start < pos), "")
+        per_section[title] = per_section.get(title, 0) + 1
+        return html.escape(f"图：{title}（第 {per_section[title]} 张）" if title else "图")
+
+    def replace(m: re.Match) -> str:
+        nonlocal count
+        before, kind, b64, after = m.groups()
+        if NO_ALT in before + after:
+            alt = f'alt="{alt_text(m.start())}"'
+            before, after = before.replace(NO_ALT, alt), after.replace(NO_ALT, alt)
+        data = base64.b64decode("".join(b64.split()))
+        name = f"figure-{hashlib.sha256(data).hexdigest()[:16]}.{'png' if kind == 'png' else 'jpg'}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / name).write_bytes(data)
+        attrs = ""
+        size = image_size(data, kind)
+        if size and "width=" not in before + after:
+            attrs += f' width="{size[0]}" height="{size[1]}"'
+        if count:
+            attrs += ' loading="lazy"'
+        count += 1
+        return f'<img {before}src="{name}"{attrs} decoding="async"{after}>'
+
+    return DATA_IMG.sub(replace, output)
 
 
 def on_post_page(output: str, page, config) -> str:
-    """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy."""
-    if not page.file.src_uri.startswith(f"{SOURCE_DIR}/") or "cdnjs" not in output:
+    """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy;
+    drop its MathJax loader; plots become image files."""
+    if not page.file.src_uri.startswith(f"{SOURCE_DIR}/"):
+        return output
+    output = MATHJAX.sub("", output)
+    if page.file.src_uri.endswith(".ipynb"):
+        output = extract_images(output, Path(config["site_dir"]) / page.url)
+    if "cdnjs" not in output:
         return output
     depth = page.url.rstrip("/").count("/") + 1 if page.url else 0
     local = "../" * depth + "assets/vendor/mermaid/mermaid.esm.min.mjs"

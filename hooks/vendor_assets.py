@@ -1,4 +1,5 @@
-"""Serve KaTeX and Mermaid from the npm packages in node_modules/ (no CDN).
+"""Serve KaTeX (CSS and fonts; formulas are typeset at build time by
+hooks/katex_prerender.py) and Mermaid from the npm packages in node_modules/ (no CDN).
 
 The files are added to the build as generated files under ``assets/vendor/``;
 nothing is copied into ``docs/``.  Versions come from ``package-lock.json``.
@@ -21,7 +22,7 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR = [
     (
         "katex/dist",
-        ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/*.woff2"],
+        ["katex.min.css", "fonts/*.woff2"],
         "assets/vendor/katex",
     ),
     (

@@ -83,10 +83,9 @@ REVEAL = """async () => {
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   }
 }"""
-# Not yet rendered: Mermaid sources, formulas and notebook Markdown cells that
-# katex-init.js has not marked with data-math (ok / error).
-UNRENDERED_JS = """[...document.querySelectorAll('pre.mermaid, .arithmatex:not([data-math]), '
-                    + '.jp-MarkdownCell .jp-RenderedMarkdown:not([data-math])')]"""
+# Not yet rendered: Mermaid sources (formulas are typeset at build time; math_problems
+# checks them).
+UNRENDERED_JS = """[...document.querySelectorAll('pre.mermaid')]"""
 RENDERED = f"() => {UNRENDERED_JS}.length === 0"
 UNRENDERED = (f"() => {UNRENDERED_JS}.slice(0, 5)"
               ".map(e => e.className + ': ' + e.textContent.slice(0, 60))")
@@ -99,13 +98,13 @@ def settle(page, idle: bool = True) -> list[str]:
 
     problems = []
     page.wait_for_load_state("load")
-    # Formulas and diagrams are rendered when they come near the viewport: scroll
+    # Diagrams are rendered when they come near the viewport: scroll
     # through the page as a reader would, then wait until every one is done.
     page.evaluate(REVEAL)
     try:
         page.wait_for_function(RENDERED, timeout=15_000)
     except PlaywrightTimeout:
-        problems.append("formulas or Mermaid diagrams still not rendered 15 s after "
+        problems.append("Mermaid diagrams still not rendered 15 s after "
                         "scrolling through the page: " + str(page.evaluate(UNRENDERED)))
     page.evaluate("window.scrollTo(0, 0)")
     page.evaluate("document.fonts.ready.then(() => true)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 import subprocess
 import uuid
 from html.parser import HTMLParser
@@ -162,13 +163,16 @@ def test_pip_install_is_shown_as_a_shell_command(site):
     assert block and block.group(1) in ("bash", "shell", "console"), "pip line not in a shell block"
 
 
-def test_every_formula_of_section_4_is_marked_for_katex(site):
+def test_every_formula_of_section_4_is_typeset_at_build_time(site):
     for page in ("math/gradient-descent", "math/backpropagation", "math/convolution"):
         html = (site / page / "index.html").read_text(encoding="utf-8")
         md = (DOCS / f"{page}.md").read_text(encoding="utf-8")
         n_display = len(re.findall(r"^\$\$$", md, re.M)) // 2
         assert n_display >= 2
-        assert html.count('<div class="arithmatex">') >= n_display, page
+        assert html.count('<div class="arithmatex"><span class="katex-display">') >= n_display
+        wrappers = re.findall(r'<(?:span|div) class="arithmatex">(.{0,30})', html)
+        assert wrappers and all(w.startswith('<span class="katex') for w in wrappers), page
+        assert "katex.min.js" not in html and "katex.min.css" in html
 
 
 # ---------------------------------------------------------------- assets
@@ -230,7 +234,9 @@ def test_no_page_references_an_external_asset(site):
 
 
 def test_math_and_mermaid_are_self_hosted(site):
-    assert (site / "assets/vendor/katex/katex.min.js").is_file()
+    assert (site / "assets/vendor/katex/katex.min.css").is_file()
+    assert not (site / "assets/vendor/katex/katex.min.js").exists(), \
+        "formulas are typeset at build time: no KaTeX JavaScript is shipped"
     assert list((site / "assets/vendor/katex/fonts").glob("*.woff2"))
     assert (site / "assets/vendor/mermaid/mermaid.esm.min.mjs").is_file()
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -382,3 +388,42 @@ def test_notebook_cell_that_raises_fails_the_build(scratch, tmp_path):
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "broken.py" in log and "boom from a cell" in log
+
+
+def test_notebook_plots_are_image_files_with_their_size(site):
+    """Plots are files next to the notebook page, with width/height (no layout shift),
+    lazily loaded after the first, described by their section; no base64 image is
+    left inline."""
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "data:image/png;base64" not in html, page
+        imgs = re.findall(r"<img [^>]*>", html)
+        assert imgs, f"{page}: no plot"
+        for i, tag in enumerate(imgs):
+            src = re.search(r'src="([^"]+)"', tag).group(1)
+            data = (page.parent / src).read_bytes()
+            width, height = struct.unpack(">II", data[16:24])
+            assert f'width="{width}" height="{height}"' in tag, tag
+            assert ('loading="lazy"' in tag) == (i > 0), tag
+            assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
+
+
+def test_image_size_reads_png_and_jpeg_headers(tmp_path):
+    import importlib.util
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    spec = importlib.util.spec_from_file_location("nbhook", ROOT / "hooks" / "notebooks.py")
+    nbhook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nbhook)
+    fig = plt.figure(figsize=(3, 2), dpi=50)
+    for fmt, kind in (("png", "png"), ("jpg", "jpeg")):
+        path = tmp_path / f"f.{fmt}"
+        fig.savefig(path, format=fmt)
+        assert nbhook.image_size(path.read_bytes(), kind) == (150, 100)
+    plt.close(fig)
+    assert nbhook.image_size(b"not an image at all, not at all", "png") is None

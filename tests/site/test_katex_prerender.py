@@ -1,0 +1,90 @@
+"""Formulas are typeset at build time (hooks/katex_prerender.py) with KaTeX from npm."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+
+import pytest
+from sitebuild import ROOT, run_build
+
+spec = importlib.util.spec_from_file_location("katex_prerender", ROOT / "hooks" / "katex_prerender.py")
+kp = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(kp)
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or not (ROOT / "node_modules" / "katex").is_dir(),
+    reason="needs node and `npm ci`")
+
+BAD_TEX = r"\frac{1}{2"  # unbalanced brace
+
+
+def test_arithmatex_inline_and_display_become_katex():
+    page = ('<p>a <span class="arithmatex">\\(x^2 &lt; y\\)</span> b</p>\n'
+            '<div class="arithmatex">\\[\\frac{1}{2}\\]</div>')
+    out = kp.typeset(page, "p.md")
+    assert out.count('class="arithmatex"') == 2, "the wrappers (Material styles them) stay"
+    assert out.count('class="katex"') == 2 and out.count('class="katex-display"') == 1
+    assert "\\(" not in out and "\\[" not in out
+    # the TeX source survives only as KaTeX's MathML annotation, unescaped correctly
+    assert '<annotation encoding="application/x-tex">x^2 &lt; y</annotation>' in out
+    assert out.startswith("<p>a ") and "</span> b</p>" in out
+
+
+def test_same_html_as_katex_itself():
+    html, error = kp.render([(r"\sum_{i=1}^n x_i", True)])[0]
+    assert error is None
+    assert html.startswith('<span class="katex-display"><span class="katex">')
+    assert "<math" in html  # MathML for screen readers
+
+
+def test_notebook_prose_is_split_like_auto_render():
+    parts = kp.split_math(r"cost $J(\theta)$, sum $$\sum_{i} {a$b}$$ and 5 $ left")
+    kinds = [(k, v) for k, v in parts]
+    assert kinds == [("text", "cost "), ("math", (r"J(\theta)", False)), ("text", ", sum "),
+                     ("math", (r"\sum_{i} {a$b}", True)), ("text", " and 5 $ left")]
+    assert kp.split_math("no math here") == [("text", "no math here")]
+    assert kp.split_math(r"\(a\) and \[b\]") == [
+        ("math", ("a", False)), ("text", " and "), ("math", ("b", True))]
+
+
+def test_notebook_code_and_scripts_are_left_alone():
+    page = ('<script>var s = "$a$";</script><div class="jupyter-wrapper">'
+            '<div class="jp-RenderedMarkdown"><p>see $\\alpha$ and <code>$HOME$</code></p>'
+            '<pre>echo $x$</pre><style>/* $y$ */</style></div></div>')
+    out = kp.typeset(page, "notebooks/x.ipynb")
+    assert out.count('class="katex"') == 1
+    for kept in ('var s = "$a$";', "<code>$HOME$</code>", "<pre>echo $x$</pre>", "/* $y$ */"):
+        assert kept in out
+
+
+def test_a_formula_with_an_error_fails_naming_page_and_formula():
+    page = f'<p><span class="arithmatex">\\({BAD_TEX}\\)</span></p>'
+    with pytest.raises(kp.PluginError, match=r"(?s)math/bad\.md: KaTeX cannot typeset 1 formula.*\n  \\frac\{1\}\{2  \(KaTeX parse error"):
+        kp.typeset(page, "math/bad.md")
+    with pytest.raises(kp.PluginError, match="notebooks/bad.ipynb"):
+        kp.typeset(f'<div class="jupyter-wrapper"><p>${BAD_TEX}$</p></div>', "notebooks/bad.ipynb")
+
+
+def test_strict_build_of_a_page_with_a_math_error_fails(tmp_path):
+    """The real build (arithmatex + this hook) refuses a page with unbalanced braces,
+    so the error is reported to the author and never shown to readers as red text."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# 好\n\n$$E = mc^2$$\n", encoding="utf-8")
+    (docs / "bad.md").write_text(f"# 坏\n\n行内 ${BAD_TEX}$。\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        f"site_name: t\ndocs_dir: {docs}\nhooks:\n  - {ROOT / 'hooks' / 'katex_prerender.py'}\n"
+        "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n",
+        encoding="utf-8")
+    proc = run_build(tmp_path / "site", config)
+    assert proc.returncode != 0
+    log = proc.stdout + proc.stderr
+    assert "bad.md" in log and "KaTeX cannot typeset" in log, log[-2000:]
+    (docs / "bad.md").unlink()
+    proc = run_build(tmp_path / "site", config)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    built = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="arithmatex"><span class="katex-display">', built)
