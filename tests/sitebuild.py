@@ -1,4 +1,5 @@
-"""Build the MkDocs site once per test session and share it (site tests, browser tests).
+"""Build the MkDocs site once per test session and share it (site tests, browser tests),
+with the facts about the site those tests share (the nav, the search expectations).
 
 ``SITE_DIR`` (set by ``make test`` after its strict build) is reused when it holds a
 built site; otherwise the site is built into a temporary folder.
@@ -10,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -33,3 +36,33 @@ def built_site(tmp_root: Path) -> Path:
     if proc.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{proc.stdout}\n{proc.stderr}")
     return site
+
+
+def nav_pages() -> list[str]:
+    """Every .md / .ipynb path listed in mkdocs.yml's nav."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = yaml.load(text[text.index("\nnav:") :], Loader=yaml.SafeLoader)["nav"]
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(nav)
+    return out
+
+
+# The page that explains each concept must be the first search result.
+EXPECTED_FIRST = {
+    "梯度下降": "math/gradient-descent/",
+    "卷积": "math/convolution/",
+    "词嵌入": "algorithms/word-embeddings/",
+    "反向传播": "math/backpropagation/",
+    "循环神经网络": "algorithms/rnn/",
+}

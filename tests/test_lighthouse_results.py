@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from sitebuild import nav_pages
 
 # Lighthouse needs Chromium and a full run; part of the browser suite (see Makefile)
 pytestmark = pytest.mark.browser
@@ -23,25 +23,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = ROOT / "benchmarks" / "results" / "lighthouse.json"
 FLOOR = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-
-
-def nav_docs() -> list[str]:
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = yaml.safe_load(text[text.index("\nnav:"):])["nav"]
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
-    walk(nav)
-    return out
 
 
 def page_path(doc: str) -> str:
@@ -77,7 +58,7 @@ def test_results_are_from_a_full_run(result):
 
 def test_every_page_of_the_site_is_measured(result):
     measured = set(result["pages"])
-    missing = [p for p in map(page_path, nav_docs()) if p not in measured]
+    missing = [p for p in map(page_path, nav_pages()) if p not in measured]
     assert not missing, f"pages without Lighthouse results (re-run the benchmark): {missing}"
 
 

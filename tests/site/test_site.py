@@ -14,33 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from sitebuild import ROOT, run_build
+from sitebuild import EXPECTED_FIRST, ROOT, nav_pages, run_build
 
 DOCS = ROOT / "docs"
 ARTICLE = ROOT / "data" / "article_zh.txt"
 
 
 # ---------------------------------------------------------------- helpers
-def nav_pages() -> list[str]:
-    """Every .md / .ipynb path listed in mkdocs.yml's nav."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = yaml.load(text[text.index("\nnav:") :], Loader=yaml.SafeLoader)["nav"]
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
-    walk(nav)
-    return out
-
-
 def page_html(site: Path, doc: str) -> Path:
     stem = re.sub(r"\.(md|ipynb)$", "", doc)
     if stem == "index":
@@ -246,13 +226,6 @@ def test_math_and_mermaid_are_self_hosted(site):
 
 
 # ---------------------------------------------------------------- search
-EXPECTED_FIRST = {
-    "梯度下降": "math/gradient-descent/",
-    "卷积": "math/convolution/",
-    "词嵌入": "algorithms/word-embeddings/",
-    "反向传播": "math/backpropagation/",
-    "循环神经网络": "algorithms/rnn/",
-}
 
 
 def test_chinese_search_ranks_the_explaining_page_first(site):
