@@ -311,16 +311,32 @@ def train(params, ids, *, steps: int, batch_size: int = 32, seq_length: int = 25
 
     callback(step, params, loss) is called every callback_every steps.
     """
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     updates = train_steps(params, ids, batch_size=batch_size, seq_length=seq_length,
                           optimizer=optimizer, clip=clip)
+    return take_steps(updates, steps, callback, callback_every, params)
+
+
+def take_steps(updates, steps: int, callback=None, callback_every: int = 100,
+               trained=None) -> list[float]:
+    """The losses of the next `steps` updates; callback(step, trained, loss) every
+    callback_every steps.  Shared by train and char_rnn_tf.train_tf."""
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     losses: list[float] = []
     for step in range(1, steps + 1):
         losses.append(next(updates))
         if callback is not None and step % callback_every == 0:
-            callback(step, params, losses[-1])
+            callback(step, trained, losses[-1])
     return losses
+
+
+def eval_streams(ids, batch_size: int, seq_length: int) -> tuple[np.ndarray, int]:
+    """(streams, T) for evaluating on ids (N,): B and T are reduced to fit a short text."""
+    if np.ndim(ids) != 1 or len(ids) < 2:
+        raise ValueError("text must have at least 2 characters to evaluate a loss on")
+    seq_length = min(seq_length, len(ids) - 1)
+    batch_size = max(1, min(batch_size, len(ids) // (seq_length + 1)))
+    return make_streams(ids, batch_size, seq_length), seq_length
 
 
 def evaluate(params, ids, batch_size: int = 8, seq_length: int = 200) -> float:
@@ -328,12 +344,8 @@ def evaluate(params, ids, batch_size: int = 8, seq_length: int = 200) -> float:
 
     B streams only make it faster; for a short text B (and T) are reduced to fit.
     """
-    if np.ndim(ids) != 1 or len(ids) < 2:
-        raise ValueError("text must have at least 2 characters to evaluate a loss on")
-    seq_length = min(seq_length, len(ids) - 1)
-    batch_size = max(1, min(batch_size, len(ids) // (seq_length + 1)))
-    streams = make_streams(ids, batch_size, seq_length)
-    h = np.zeros((batch_size, params["Whh"].shape[0]), params["Whh"].dtype)
+    streams, seq_length = eval_streams(ids, batch_size, seq_length)
+    h = np.zeros((streams.shape[0], params["Whh"].shape[0]), params["Whh"].dtype)
     total, count = 0.0, 0
     for x, y in windows(streams, seq_length):
         logits, hs = rnn_forward(params, x, h)

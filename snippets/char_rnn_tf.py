@@ -32,8 +32,10 @@ from char_rnn import (
     _check_sampling,
     build_vocab,
     choose_next,
+    eval_streams,
     make_streams,
     split_text,
+    take_steps,
     windows,
 )
 
@@ -154,29 +156,18 @@ def train_tf(model, ids, *, steps: int, batch_size: int = 32, seq_length: int = 
              lr: float = 2e-3, clip: float = 5.0, callback=None,
              callback_every: int = 100) -> list[float]:
     """Train for `steps` updates; callback(step, model, loss) every callback_every steps."""
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     updates = train_tf_steps(model, ids, batch_size=batch_size, seq_length=seq_length,
                              lr=lr, clip=clip)
-    losses: list[float] = []
-    for step in range(1, steps + 1):
-        losses.append(next(updates))
-        if callback is not None and step % callback_every == 0:
-            callback(step, model, losses[-1])
-    return losses
+    return take_steps(updates, steps, callback, callback_every, model)
 
 
 def evaluate_tf(model, ids, batch_size: int = 8, seq_length: int = 200) -> float:
     """Mean loss in nats per character over ids (N,), as char_rnn.evaluate."""
     import tensorflow as tf
 
-    if np.ndim(ids) != 1 or len(ids) < 2:
-        raise ValueError("text must have at least 2 characters to evaluate a loss on")
-    seq_length = min(seq_length, len(ids) - 1)
-    batch_size = max(1, min(batch_size, len(ids) // (seq_length + 1)))
-
-    streams = make_streams(ids, batch_size, seq_length).astype(np.int32)
-    states = zero_states(model, batch_size)
+    streams, seq_length = eval_streams(ids, batch_size, seq_length)
+    streams = streams.astype(np.int32)
+    states = zero_states(model, streams.shape[0])
     total, count = 0.0, 0
     for x, y in windows(streams, seq_length):
         logits, states = run_model(model, x, states)

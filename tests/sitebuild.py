@@ -7,6 +7,7 @@ built site; otherwise the site is built into a temporary folder.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -16,6 +17,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def load_hook(name: str):
+    """Import hooks/<name>.py (the hooks folder is not a package) as ``<name>_hook``."""
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses in a hook look their module up here
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_build(site_dir: Path, config: Path | None = None, *, extra_env: dict | None = None):

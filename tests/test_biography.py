@@ -8,9 +8,7 @@ plugins) checks the generated HTML, its anchors and its links.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -19,6 +17,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
+from sitebuild import load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -27,15 +26,7 @@ CORRECTIONS_FILE = ROOT / "data" / "corrections.yml"
 FACTCHECK = ROOT.parent / "shared" / "factcheck.md"  # outside the repo; optional
 
 
-def _load_hook():
-    spec = importlib.util.spec_from_file_location("biography_hook", ROOT / "hooks" / "biography.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = _load_hook()
+hook = load_hook("biography")
 DATA = hook.load(DATA_FILE, DOCS)
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 ITEMS = [*DATA.timeline, *DATA.work]

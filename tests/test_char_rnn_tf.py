@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from char_rnn import PARAM_NAMES, build_vocab, loss_and_grads, rnn_forward, sample
 from gradcheck import rel_error
+from test_char_rnn import random_params  # same random weights as the NumPy tests
 
 tf = pytest.importorskip("tensorflow")
 from char_rnn_tf import (  # noqa: E402
@@ -20,14 +21,6 @@ from char_rnn_tf import (  # noqa: E402
 )
 
 SHORT = "hello, char-rnn: the same weights at every step."
-
-
-def random_params(V, H, seed=0, scale=0.5):
-    rng = np.random.default_rng(seed)
-    p = {"Wxh": rng.standard_normal((V, H)), "Whh": rng.standard_normal((H, H)),
-         "bh": rng.standard_normal(H), "Why": rng.standard_normal((H, V)),
-         "by": rng.standard_normal(V)}
-    return {k: v * scale for k, v in p.items()}
 
 
 @pytest.fixture(scope="module")

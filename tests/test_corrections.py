@@ -8,9 +8,7 @@ HTML, and a full strict build of the whole site (slow) checks it again.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -20,6 +18,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
+from sitebuild import load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -27,17 +26,7 @@ DATA_FILE = ROOT / "data" / "corrections.yml"
 ARTICLE = ROOT / "data" / "article_zh.txt"
 
 
-def _load_hook():
-    spec = importlib.util.spec_from_file_location(
-        "corrections_hook", ROOT / "hooks" / "corrections.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = _load_hook()
+hook = load_hook("corrections")
 DATA = hook.load(DATA_FILE, DOCS)
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 BY_ID = {c.id: c for c in DATA.corrections}

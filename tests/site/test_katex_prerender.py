@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 
 import pytest
-from sitebuild import ROOT, run_build
+from sitebuild import ROOT, load_hook, run_build
 
-spec = importlib.util.spec_from_file_location("katex_prerender", ROOT / "hooks" / "katex_prerender.py")
-kp = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(kp)
+kp = load_hook("katex_prerender")
 
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None or not (ROOT / "node_modules" / "katex").is_dir(),

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from sitebuild import EXPECTED_FIRST, ROOT, nav_pages, run_build
+from sitebuild import EXPECTED_FIRST, ROOT, load_hook, nav_pages, run_build
 
 DOCS = ROOT / "docs"
 ARTICLE = ROOT / "data" / "article_zh.txt"
@@ -384,15 +384,11 @@ def test_notebook_plots_are_image_files_with_their_size(site):
 
 
 def test_image_size_reads_png_and_jpeg_headers(tmp_path):
-    import importlib.util
-
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    spec = importlib.util.spec_from_file_location("nbhook", ROOT / "hooks" / "notebooks.py")
-    nbhook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(nbhook)
+    nbhook = load_hook("notebooks")
     fig = plt.figure(figsize=(3, 2), dpi=50)
     for fmt, kind in (("png", "png"), ("jpg", "jpeg")):
         path = tmp_path / f"f.{fmt}"
