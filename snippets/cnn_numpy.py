@@ -29,38 +29,57 @@ def relu_backward(dout, cache):
     return dout * (x > 0)
 
 
+def _window(axis, offset, size, n):
+    """Index of position `offset` in each of n windows of `size` along axis 2 or 3 (a view)."""
+    index = [slice(None)] * 4
+    index[axis] = slice(offset, offset + n * size, size)
+    return tuple(index)
+
+
 def maxpool_forward(x, size=2):
     """Max-pooling over non-overlapping size×size windows (stride = size, no padding).
 
     x (N, C, H, W) -> out (N, C, H // size, W // size); rows/columns that do not fill a
     window are dropped, as in keras.layers.MaxPooling2D(padding="valid").
+    The max of a window is the max over its columns, then over its rows (two passes of
+    `size` strided views each, no copies of x); on ties the first one in row-major order wins.
     """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive integer, got {size!r}")
     N, C, H, W = x.shape
     Ho, Wo = H // size, W // size
     if Ho < 1 or Wo < 1:
         raise ValueError(f"size {size} is larger than the feature map {H}×{W}")
-    out = arg = None
-    # visit the size*size positions of every window at once, in row-major order:
-    # x[:, :, i::size, j::size] is position (i, j) of all windows (a view, no copy)
-    for k in range(size * size):
-        i, j = divmod(k, size)
-        v = x[:, :, i:i + Ho * size:size, j:j + Wo * size:size]  # (N, C, Ho, Wo)
-        if out is None:
-            out, arg = v.copy(), np.zeros(v.shape, np.int32)
-        else:
-            np.putmask(arg, v > out, k)  # strictly greater: on ties the first one stays
-            np.maximum(out, v, out=out)
-    return out, (x.shape, arg, size)  # arg: (N, C, Ho, Wo) position of each window's max
+    out, args = x, []
+    for axis, n in ((3, Wo), (2, Ho)):  # columns, then rows
+        m = out[_window(axis, 0, size, n)]
+        arg = np.zeros(m.shape, np.min_scalar_type(size - 1))  # which offset holds the max
+        for j in range(1, size):
+            v = out[_window(axis, j, size, n)]
+            greater = v > m  # strictly greater: on ties the first one stays
+            if j == 1:
+                arg = greater.astype(arg.dtype)
+            else:
+                np.putmask(arg, greater, j)
+            m = np.maximum(m, v)
+        out = m
+        args.append(arg)
+    return out, (x, args, size)
 
 
 def maxpool_backward(dout, cache):
     """The gradient goes only to the arg-max of each window (the first one on ties)."""
-    x_shape, arg, size = cache
-    Ho, Wo = arg.shape[2:]
-    dx = np.zeros(x_shape, dtype=dout.dtype)  # dropped rows/columns get 0
-    for k in range(size * size):
-        i, j = divmod(k, size)
-        dx[:, :, i:i + Ho * size:size, j:j + Wo * size:size] = np.where(arg == k, dout, 0)
+    x, (col_arg, row_arg), size = cache
+    H, W = x.shape[2:]
+    # undo the row pass, then the column pass; rows/columns outside every window get 0
+    # (empty_like/zeros_like keep x's memory layout: writes stay sequential)
+    new = np.empty_like if H % size == 0 and W % size == 0 else np.zeros_like
+    d_cols = new(col_arg, dtype=dout.dtype)  # (N, C, H, W // size)
+    dx = new(x, dtype=dout.dtype)
+    for d_in, arg, d_out, axis in ((dout, row_arg, d_cols, 2), (d_cols, col_arg, dx, 3)):
+        n = arg.shape[axis]
+        for j in range(size):
+            np.multiply(d_in, arg == j, out=d_out[_window(axis, j, size, n)])
     return dx
 
 

@@ -160,6 +160,8 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
 
     x (N, C, H, W), w (F, C, KH, KW), b (F,) -> out (N, F, H', W'), cache
     with H' = (H + 2*pad - KH) // stride + 1 and W' = (W + 2*pad - KW) // stride + 1.
+    out is a transposed view of the (F, N·H'·W') product (no copy): the next layer's
+    im2col and the backward pass read that layout as it is.
     """
     x, w, b, stride, pad = _check_conv_args(x, w, b, stride, pad)
     N, C, H, W = x.shape
@@ -177,7 +179,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
     out += b[:, None]
     out = out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)  # (N, F, H', W')
     cache = (x.shape, w, stride, pad, cols)
-    return np.ascontiguousarray(out), cache
+    return out, cache
 # --8<-- [end:conv2d_forward]
 
 
@@ -209,8 +211,8 @@ def conv2d_backward(dout, cache):
         for kw in range(KW):
             dx_pad[:, :, kh:kh + stride * H_out:stride, kw:kw + stride * W_out:stride] += \
                 dcols[:, kh, kw]
-    dx = dx_pad[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)  # (N, C, H, W)
-    return np.ascontiguousarray(dx), dw, db
+    dx = dx_pad[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)  # (N, C, H, W) view
+    return dx, dw, db
 # --8<-- [end:conv2d_backward]
 
 

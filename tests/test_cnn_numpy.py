@@ -56,6 +56,34 @@ def test_maxpool_tie_goes_to_first_max():
     assert dx[0, 0].tolist() == [[3.0, 0.0], [0.0, 0.0]]
 
 
+def test_maxpool_tie_order_is_row_major_in_larger_windows():
+    # the max 5 sits at (0, 2), (1, 0) and (2, 1): the first in row-major order is (0, 2)
+    window = np.array([[0.0, 0.0, 5.0], [5.0, 0.0, 0.0], [0.0, 5.0, 0.0]])
+    out, cache = cnn.maxpool_forward(window[None, None], 3)
+    dx = cnn.maxpool_backward(np.ones(out.shape), cache)
+    assert out.item() == 5.0
+    assert np.argwhere(dx[0, 0]).tolist() == [[0, 2]]
+
+
+def test_maxpool_same_result_for_any_memory_layout():
+    # conv2d_forward returns (N, F, H, W) views of (F, N, H, W) memory; pooling must not care
+    rng = np.random.default_rng(5)
+    x_cn = rng.normal(size=(3, 2, 7, 6))  # (C, N, H, W) memory
+    x = x_cn.transpose(1, 0, 2, 3)
+    out, cache = cnn.maxpool_forward(x, 2)
+    out_c, cache_c = cnn.maxpool_forward(np.ascontiguousarray(x), 2)
+    dout = rng.normal(size=out.shape)
+    np.testing.assert_array_equal(out, out_c)
+    np.testing.assert_array_equal(cnn.maxpool_backward(dout, cache),
+                                  cnn.maxpool_backward(dout, cache_c))
+
+
+@pytest.mark.parametrize("size", [0, -2, 2.0, True, "2"])
+def test_maxpool_rejects_bad_size(size):
+    with pytest.raises(ValueError, match="size must be a positive integer"):
+        cnn.maxpool_forward(np.zeros((1, 1, 4, 4)), size)
+
+
 def test_dense_gradient():
     rng = np.random.default_rng(3)
     x, w, b = rng.normal(size=(4, 5)), rng.normal(size=(5, 3)), rng.normal(size=3)
