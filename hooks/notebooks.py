@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import logging
 import os
 import re
@@ -33,6 +34,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from PIL import Image
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -142,6 +144,24 @@ def image_size(data: bytes, kind: str) -> tuple[int, int] | None:
     return None
 
 
+PHOTO_MIN_BYTES = 150_000  # PNGs larger than this are tried as JPEG
+
+
+def as_jpeg_if_much_smaller(data: bytes) -> bytes | None:
+    """A large PNG plot made mostly of photographs (image panels), as a JPEG (quality 90,
+    on white) if that is at most half the bytes; None otherwise.  Line plots stay PNG:
+    for them JPEG is not smaller and blurs the lines."""
+    if len(data) < PHOTO_MIN_BYTES:
+        return None
+    with Image.open(io.BytesIO(data)) as im:
+        rgba = im.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    buf = io.BytesIO()
+    flat.save(buf, "JPEG", quality=90, optimize=True, progressive=True)
+    return buf.getvalue() if buf.tell() <= len(data) // 2 else None
+
+
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 NO_ALT = 'alt="No description has been provided for this image"'
 
@@ -168,6 +188,8 @@ def extract_images(output: str, out_dir: Path) -> str:
             alt = f'alt="{alt_text(m.start())}"'
             before, after = before.replace(NO_ALT, alt), after.replace(NO_ALT, alt)
         data = base64.b64decode("".join(b64.split()))
+        if kind == "png" and (jpeg := as_jpeg_if_much_smaller(data)) is not None:
+            data, kind = jpeg, "jpeg"  # the photo panels of the convolution notebook
         name = f"figure-{hashlib.sha256(data).hexdigest()[:16]}.{'png' if kind == 'png' else 'jpg'}"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_bytes(data)

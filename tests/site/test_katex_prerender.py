@@ -58,7 +58,9 @@ def test_notebook_code_and_scripts_are_left_alone():
 
 def test_a_formula_with_an_error_fails_naming_page_and_formula():
     page = f'<p><span class="arithmatex">\\({BAD_TEX}\\)</span></p>'
-    with pytest.raises(kp.PluginError, match=r"(?s)math/bad\.md: KaTeX cannot typeset 1 formula.*\n  \\frac\{1\}\{2  \(KaTeX parse error"):
+    expected = (r"(?s)math/bad\.md: KaTeX cannot typeset 1 formula"
+                r".*\n  \\frac\{1\}\{2  \(KaTeX parse error")
+    with pytest.raises(kp.PluginError, match=expected):
         kp.typeset(page, "math/bad.md")
     with pytest.raises(kp.PluginError, match="notebooks/bad.ipynb"):
         kp.typeset(f'<div class="jupyter-wrapper"><p>${BAD_TEX}$</p></div>', "notebooks/bad.ipynb")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import struct
 import subprocess
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
-import yaml
 from sitebuild import EXPECTED_FIRST, ROOT, load_hook, nav_pages, run_build
 
 DOCS = ROOT / "docs"
@@ -367,6 +366,7 @@ def test_notebook_plots_are_image_files_with_their_size(site):
     """Plots are files next to the notebook page, with width/height (no layout shift),
     lazily loaded after the first, described by their section; no base64 image is
     left inline."""
+    nbhook = load_hook("notebooks")
     pages = sorted((site / "notebooks").glob("*/index.html"))
     assert pages
     for page in pages:
@@ -377,10 +377,43 @@ def test_notebook_plots_are_image_files_with_their_size(site):
         for i, tag in enumerate(imgs):
             src = re.search(r'src="([^"]+)"', tag).group(1)
             data = (page.parent / src).read_bytes()
-            width, height = struct.unpack(">II", data[16:24])
+            kind = "jpeg" if src.endswith(".jpg") else "png"
+            width, height = nbhook.image_size(data, kind)
             assert f'width="{width}" height="{height}"' in tag, tag
             assert ('loading="lazy"' in tag) == (i > 0), tag
             assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
+
+
+def test_photo_panels_become_jpeg_and_line_plots_stay_png():
+    """The convolution notebook's photo panels (matplotlib's own sample photo) are stored
+    as JPEG at most half the PNG's bytes; a line plot stays PNG."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import cbook
+
+    nbhook = load_hook("notebooks")
+
+    def png(draw, dpi=100):
+        fig, axes = plt.subplots(1, 3, figsize=(14, 4), dpi=dpi)
+        for ax in axes:
+            draw(ax)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+        return buf.getvalue()
+
+    photo = plt.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    panels = png(lambda ax: ax.imshow(photo))
+    jpeg = nbhook.as_jpeg_if_much_smaller(panels)
+    assert jpeg is not None and len(jpeg) <= len(panels) // 2
+    assert nbhook.image_size(jpeg, "jpeg") == nbhook.image_size(panels, "png") == (1400, 400)
+    x = np.linspace(0, 20, 400)
+    lines = png(lambda ax: [ax.plot(np.sin(x + k)) for k in range(8)], dpi=200)
+    assert len(lines) > nbhook.PHOTO_MIN_BYTES  # large enough to be tried …
+    assert nbhook.as_jpeg_if_much_smaller(lines) is None  # … and kept as PNG
 
 
 def test_image_size_reads_png_and_jpeg_headers(tmp_path):
