@@ -21,14 +21,15 @@ functions below are pure (data in, markdown out) so tests can call them directly
 from __future__ import annotations
 
 import logging
-import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import yaml
 from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
+from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.biography")
 
@@ -44,23 +45,14 @@ TIMELINE_REQUIRED = {"id", "date", "title", "text", "sources"}
 TIMELINE_OPTIONAL = {"end", "note", "unverified_in_factcheck"}
 WORK_REQUIRED = {"id", "name", "year", "kind", "what", "learn", "related", "sources"}
 WORK_OPTIONAL = {"note", "unverified_in_factcheck"}
-SOURCE_FIELDS = {"title", "url", "primary"}
 RELATED_FIELDS = {"page", "why"}
 KINDS = ("课程", "博客文章", "代码仓库", "视频课程", "论文与代码")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 # ---------------------------------------------------------------------------------------
 # data model and validation
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Source:
-    title: str
-    url: str
-    primary: bool
-
-
 @dataclass(frozen=True)
 class Related:
     page: str
@@ -115,25 +107,8 @@ class Data:
     work: list[WorkItem]
 
 
-def _fail(where: str, message: str) -> PluginError:
-    return PluginError(f"data/biography.yml: {where}: {message}")
-
-
-def valid_url(url: object) -> bool:
-    """True for a well-formed absolute http(s) URL with a dotted host and no whitespace."""
-    if not isinstance(url, str) or not url or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https")
-        and "." in host
-        and not host.startswith(".")
-        and not host.endswith(".")
-    )
+FIELDS = Fields("data/biography.yml")
+_fail, _text, _check_keys, _sources = FIELDS.fail, FIELDS.text, FIELDS.check_keys, FIELDS.sources
 
 
 def parse_date(value: object) -> tuple[int, int, int]:
@@ -171,59 +146,6 @@ def span_label(item: TimelineItem) -> str:
     return f"{date_label(item.date)} – {date_label(item.end)}"
 
 
-def _text(raw: dict, key: str, where: str, *, oneline: bool = False) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"field '{key}' must be a non-empty string")
-    if oneline and "\n" in value.strip():
-        raise _fail(where, f"field '{key}' must be one line")
-    return value.strip()
-
-
-def _check_keys(raw: dict, required: set[str], optional: set[str], where: str) -> None:
-    missing = required - raw.keys()
-    if missing:
-        raise _fail(where, f"missing field(s) {sorted(missing)}")
-    unknown = raw.keys() - required - optional
-    if unknown:
-        raise _fail(where, f"unknown field(s) {sorted(unknown)}")
-
-
-def _source(raw: object, where: str) -> Source:
-    if not isinstance(raw, dict):
-        raise _fail(where, "each source must be a mapping with title, url, primary")
-    _check_keys(raw, SOURCE_FIELDS, set(), f"{where}, source")
-    title = _text(raw, "title", where, oneline=True)
-    if '"' in title:
-        raise _fail(where, f"source title must not contain double quotes: {title!r}")
-    if not valid_url(raw["url"]):
-        raise _fail(where, f"bad source URL {raw['url']!r} (need an absolute http(s) URL)")
-    if not isinstance(raw["primary"], bool):
-        raise _fail(where, "source field 'primary' must be true or false")
-    return Source(title=title, url=raw["url"], primary=raw["primary"])
-
-
-def _sources(raw: dict, where: str) -> tuple[Source, ...]:
-    items = raw.get("sources")
-    if not isinstance(items, list) or not items:
-        raise _fail(where, "field 'sources' must be a non-empty list")
-    sources = tuple(_source(s, where) for s in items)
-    urls = [s.url for s in sources]
-    if len(urls) != len(set(urls)):
-        raise _fail(where, "the same source URL is listed twice")
-    return sources
-
-
-def _id(raw: object, kind: str, index: int) -> tuple[str, str]:
-    if not isinstance(raw, dict):
-        raise _fail(f"{kind}[{index}]", "entry must be a mapping")
-    ident = raw.get("id")
-    where = f"{kind} item '{ident}'" if ident else f"{kind}[{index}] (no id)"
-    if not isinstance(ident, str) or not ID_RE.match(ident):
-        raise _fail(where, "field 'id' must match [a-z0-9][a-z0-9-]*")
-    return ident, where
-
-
 def _unverified(raw: dict, where: str, sources: tuple[Source, ...]) -> str | None:
     flag = raw.get("unverified_in_factcheck")
     if flag is None:
@@ -240,7 +162,7 @@ def _unverified(raw: dict, where: str, sources: tuple[Source, ...]) -> str | Non
 
 
 def validate_timeline_item(raw: object, index: int) -> TimelineItem:
-    ident, where = _id(raw, "timeline", index)
+    ident, where = FIELDS.entry(raw, "timeline", index, "timeline item")
     _check_keys(raw, TIMELINE_REQUIRED, TIMELINE_OPTIONAL, where)
     try:
         start = parse_date(raw["date"])
@@ -283,7 +205,7 @@ def _related(raw: dict, where: str, docs_dir: Path | None) -> tuple[Related, ...
 
 
 def validate_work_item(raw: object, index: int, docs_dir: Path | None = None) -> WorkItem:
-    ident, where = _id(raw, "work", index)
+    ident, where = FIELDS.entry(raw, "work", index, "work item")
     _check_keys(raw, WORK_REQUIRED, WORK_OPTIONAL, where)
     year = raw["year"]
     if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
@@ -308,11 +230,7 @@ def validate_work_item(raw: object, index: int, docs_dir: Path | None = None) ->
 
 def validate(raw: object, docs_dir: Path | None = None) -> Data:
     """The parsed YAML document -> Data.  ``docs_dir`` (optional) checks related pages exist."""
-    if not isinstance(raw, dict):
-        raise _fail("top level", "must be a mapping with 'timeline' and 'work'")
-    unknown = raw.keys() - TOP_LEVEL
-    if unknown:
-        raise _fail("top level", f"unknown key(s) {sorted(unknown)}")
+    raw = FIELDS.top_level(raw, TOP_LEVEL, "'timeline' and 'work'")
     data = Data(timeline=[], work=[])
     for key in ("timeline", "work"):
         if not isinstance(raw.get(key), list) or not raw[key]:
@@ -341,12 +259,7 @@ def validate(raw: object, docs_dir: Path | None = None) -> Data:
 
 
 def load(path: Path = DATA_FILE, docs_dir: Path | None = None) -> Data:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PluginError(f"{path} is missing") from None
-    except yaml.YAMLError as err:
-        raise PluginError(f"{path} is not valid YAML: {err}") from None
+    raw = read_yaml(path)
     return validate(raw, docs_dir)
 
 
@@ -355,14 +268,6 @@ def load(path: Path = DATA_FILE, docs_dir: Path | None = None) -> Data:
 # ---------------------------------------------------------------------------------------
 def _cell(text: str) -> str:
     return _oneline(text).replace("|", "\\|")
-
-
-def _md_link_text(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
-
-
-def relative_link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
 def page_title(docs_dir: Path, page: str) -> str:
@@ -382,7 +287,7 @@ def _sources_block(sources: tuple[Source, ...]) -> list[str]:
     lines = ["**出处**", ""]
     for s in sources:
         kind = "一手来源" if s.primary else "二手来源"
-        lines.append(f"- [{_md_link_text(s.title)}]({s.url})（{kind}）")
+        lines.append(f"- [{md_link_text(s.title)}]({s.url})（{kind}）")
     return lines
 
 
@@ -483,7 +388,7 @@ def render_work(data: Data, from_page: str, titles: dict[str, str]) -> str:
     ]
 
     def link(page: str) -> str:
-        return f"[{_md_link_text(titles.get(page, page))}]({relative_link(from_page, page)})"
+        return f"[{md_link_text(titles.get(page, page))}]({relative_link(from_page, page)})"
 
     for w in data.work:
         pages = "、".join(link(r.page) for r in w.related)

@@ -20,14 +20,16 @@ The functions below are pure (markdown in, markdown out) so tests can call them 
 from __future__ import annotations
 
 import logging
-import posixpath
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
+from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link, valid_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.corrections")
 
@@ -52,7 +54,6 @@ CORRECTION_FIELDS = {
     "correction",
     "sources",
 }
-SOURCE_FIELDS = {"title", "url", "primary"}
 BIB_REQUIRED = {"id", "group", "authors", "title", "venue", "year"}
 BIB_OPTIONAL = {"doi", "arxiv", "url", "note", "cited_on", "as_cited"}
 BIB_GROUPS: dict[str, tuple[str, str]] = {  # group -> (heading, anchor)
@@ -64,7 +65,6 @@ BIB_GROUPS: dict[str, tuple[str, str]] = {  # group -> (heading, anchor)
     "software": ("原文推荐的软件框架", "bib-software"),
 }
 TOP_LEVEL = {"version", "shared_sources", "corrections", "bibliography"}
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV_RE = re.compile(r"^\d{4}\.\d{4,5}$")
 LONG_NOTE_CHARS = 240  # longer corrections become collapsible (??? / ???+)
@@ -73,13 +73,6 @@ LONG_NOTE_CHARS = 240  # longer corrections become collapsible (??? / ???+)
 # ---------------------------------------------------------------------------------------
 # data model and validation
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Source:
-    title: str
-    url: str
-    primary: bool
-
-
 @dataclass(frozen=True)
 class Correction:
     id: str
@@ -120,97 +113,49 @@ class Data:
     inserted: dict[str, str] = field(default_factory=dict)  # id -> page, filled during a build
 
 
-def _fail(where: str, message: str) -> PluginError:
-    return PluginError(f"data/corrections.yml: {where}: {message}")
-
-
-def valid_url(url: object) -> bool:
-    """True for a well-formed absolute http(s) URL without whitespace."""
-    if not isinstance(url, str) or not url or any(c.isspace() for c in url):
-        return False
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return parts.scheme in ("http", "https") and "." in host and not host.startswith(".")
+FIELDS = Fields("data/corrections.yml")
+_fail = FIELDS.fail
 
 
 def _text(entry: dict, key: str, where: str, *, oneline: bool = False) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"field '{key}' must be a non-empty string")
-    if oneline and ("\n" in value.strip() or '"' in value):
+    """A non-empty string field, stripped; one-line fields may not hold double quotes
+    (they end up in HTML attributes and link titles)."""
+    value = FIELDS.text(entry, key, where, oneline=oneline)
+    if oneline and '"' in value:
         raise _fail(where, f"field '{key}' must be one line without double quotes")
     return value
 
 
-def _source(raw: object, where: str) -> Source:
-    if not isinstance(raw, dict):
-        raise _fail(where, "each source must be a mapping with title, url, primary")
-    missing = SOURCE_FIELDS - raw.keys()
-    unknown = raw.keys() - SOURCE_FIELDS
-    if missing:
-        raise _fail(where, f"source is missing field(s) {sorted(missing)}")
-    if unknown:
-        raise _fail(where, f"source has unknown field(s) {sorted(unknown)}")
-    title = _text(raw, "title", where, oneline=True)
-    if not valid_url(raw["url"]):
-        raise _fail(where, f"bad source URL {raw['url']!r} (need an absolute http(s) URL)")
-    if not isinstance(raw["primary"], bool):
-        raise _fail(where, "source field 'primary' must be true or false")
-    return Source(title=title.strip(), url=raw["url"], primary=raw["primary"])
-
-
 def validate_correction(raw: object, index: int) -> Correction:
     """One entry of ``corrections`` -> Correction, or PluginError naming the id."""
-    if not isinstance(raw, dict):
-        raise _fail(f"corrections[{index}]", "entry must be a mapping")
-    cid = raw.get("id")
-    where = f"correction '{cid}'" if cid else f"corrections[{index}] (no id)"
-    if not isinstance(cid, str) or not ID_RE.match(cid):
-        raise _fail(where, "field 'id' must match [a-z0-9][a-z0-9-]*")
-    missing = CORRECTION_FIELDS - raw.keys()
-    if missing:
-        raise _fail(where, f"missing field(s) {sorted(missing)}")
-    unknown = raw.keys() - CORRECTION_FIELDS
-    if unknown:
-        raise _fail(where, f"unknown field(s) {sorted(unknown)}")
+    cid, where = FIELDS.entry(raw, "corrections", index, "correction")
+    FIELDS.check_keys(raw, CORRECTION_FIELDS, set(), where)
     verdict = raw["verdict"]
     if verdict not in VERDICTS:
         raise _fail(where, f"unknown verdict {verdict!r}; expected one of {sorted(VERDICTS)}")
     page = _text(raw, "page", where, oneline=True)
     if not page.endswith(".md") or page.startswith("/") or ".." in page.split("/"):
         raise _fail(where, f"field 'page' must be a docs-relative .md path, got {page!r}")
-    quote = _text(raw, "quote", where)
-    if quote != quote.strip() or "\n" in quote:
+    quote = raw["quote"]
+    if isinstance(quote, str) and (quote != quote.strip() or "\n" in quote):
         raise _fail(where, "field 'quote' must be one line without surrounding whitespace")
-    sources = raw["sources"]
-    if not isinstance(sources, list) or not sources:
-        raise _fail(where, "field 'sources' must be a non-empty list")
+    quote = _text(raw, "quote", where)
     return Correction(
         id=cid,
         page=page,
-        section=_text(raw, "section", where, oneline=True).strip(),
+        section=_text(raw, "section", where, oneline=True),
         quote=quote,
         verdict=verdict,
-        summary=_text(raw, "summary", where, oneline=True).strip(),
-        correction=_text(raw, "correction", where).strip(),
-        sources=tuple(_source(s, where) for s in sources),
+        summary=_text(raw, "summary", where, oneline=True),
+        correction=_text(raw, "correction", where),
+        sources=FIELDS.sources(raw, where),
     )
 
 
 def validate_bib(raw: object, index: int) -> BibEntry:
     """One entry of ``bibliography`` -> BibEntry, or PluginError naming the id."""
-    if not isinstance(raw, dict):
-        raise _fail(f"bibliography[{index}]", "entry must be a mapping")
-    bid = raw.get("id")
-    where = f"bibliography '{bid}'" if bid else f"bibliography[{index}] (no id)"
-    if not isinstance(bid, str) or not ID_RE.match(bid):
-        raise _fail(where, "field 'id' must match [a-z0-9][a-z0-9-]*")
-    missing = BIB_REQUIRED - raw.keys()
-    if missing:
-        raise _fail(where, f"missing field(s) {sorted(missing)}")
-    unknown = raw.keys() - BIB_REQUIRED - BIB_OPTIONAL
-    if unknown:
-        raise _fail(where, f"unknown field(s) {sorted(unknown)}")
+    bid, where = FIELDS.entry(raw, "bibliography", index, "bibliography")
+    FIELDS.check_keys(raw, BIB_REQUIRED, BIB_OPTIONAL, where)
     if raw["group"] not in BIB_GROUPS:
         raise _fail(where, f"unknown group {raw['group']!r}; expected one of {sorted(BIB_GROUPS)}")
     authors = raw["authors"]
@@ -246,8 +191,8 @@ def validate_bib(raw: object, index: int) -> BibEntry:
         id=bid,
         group=raw["group"],
         authors=tuple(a.strip() for a in authors),
-        title=_text(raw, "title", where, oneline=False).strip(),
-        venue=_text(raw, "venue", where).strip(),
+        title=_text(raw, "title", where),
+        venue=_text(raw, "venue", where),
         year=year,
         doi=doi,
         arxiv=arxiv,
@@ -260,11 +205,7 @@ def validate_bib(raw: object, index: int) -> BibEntry:
 
 def validate(raw: object, docs_dir: Path | None = None) -> Data:
     """The parsed YAML document -> Data.  ``docs_dir`` (optional) checks that pages exist."""
-    if not isinstance(raw, dict):
-        raise _fail("top level", "must be a mapping with 'corrections' and 'bibliography'")
-    unknown = raw.keys() - TOP_LEVEL
-    if unknown:
-        raise _fail("top level", f"unknown key(s) {sorted(unknown)}")
+    raw = FIELDS.top_level(raw, TOP_LEVEL, "'corrections' and 'bibliography'")
     items = raw.get("corrections")
     if not isinstance(items, list) or not items:
         raise _fail("top level", "'corrections' must be a non-empty list")
@@ -290,12 +231,7 @@ def validate(raw: object, docs_dir: Path | None = None) -> Data:
 
 
 def load(path: Path = DATA_FILE, docs_dir: Path | None = None) -> Data:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PluginError(f"{path} is missing") from None
-    except yaml.YAMLError as err:
-        raise PluginError(f"{path} is not valid YAML: {err}") from None
+    raw = read_yaml(path)
     data = validate(raw, docs_dir)
     data.path = path
     return data
@@ -380,17 +316,6 @@ def insertion_point(lines: list[str], first: int, last: int) -> tuple[int, str]:
     return end, indent
 
 
-def _md_escape_link_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-
-
-def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
-    """Relative .md link from one docs page to another (MkDocs resolves and validates it)."""
-    base = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(to_page, base)
-    return f"{rel}#{anchor}" if anchor else rel
-
-
 def _is_cjk_punct(ch: str) -> bool:
     return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·"
 
@@ -442,7 +367,7 @@ def render_note(
     lines += ["", "    **出处**", "    { .erratum-sources-title }", ""]
     for s in c.sources:
         kind = "一手来源" if s.primary else "二手来源"
-        lines.append(f"    - [{_md_escape_link_text(s.title)}]({s.url})（{kind}）")
+        lines.append(f"    - [{md_link_text(s.title)}]({s.url})（{kind}）")
     lines.append("")
     footer = f"    判定：**{label}** · 编号 `{c.id}`"
     if errata_page:
