@@ -53,8 +53,11 @@ def _version(name: str) -> str:
 
 
 def cache_key(source: Path) -> str:
+    """Hash of everything an executed notebook depends on: its source, the snippets and
+    benchmark results it reads, package versions, and how this hook executes it."""
     h = hashlib.sha256()
     h.update(source.read_bytes())
+    h.update(Path(__file__).read_bytes())
     inputs = [*(ROOT / "snippets").rglob("*.py"), *(ROOT / "benchmarks" / "results").glob("*.json")]
     for path in sorted(inputs):
         h.update(path.relative_to(ROOT).as_posix().encode())
@@ -65,6 +68,7 @@ def cache_key(source: Path) -> str:
 
 
 def execute(source: Path, target: Path) -> None:
+    shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {
         "name": "python3", "display_name": "Python 3", "language": "python",
@@ -86,18 +90,21 @@ def execute(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     kernel_log = target.with_suffix(".kernel.log")
     try:
+        # the kernel draws with matplotlib's inline backend: an MPLBACKEND set for the
+        # build process (the test suite sets Agg) would make every plot silently vanish
+        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
         with open(kernel_log, "w") as stderr:
-            client.execute(stderr=stderr, stdout=stderr)
+            client.execute(stderr=stderr, stdout=stderr, env=env)
     except CellExecutionError as err:
-        raise PluginError(f"notebook {source.relative_to(ROOT)} failed:\n{err}") from None
+        raise PluginError(f"notebook {shown} failed:\n{err}") from None
     except Exception as err:
         log_text = kernel_log.read_text(errors="replace")[-2000:]
         raise PluginError(
-            f"notebook {source.relative_to(ROOT)}: kernel failed ({err}); kernel log:\n{log_text}"
+            f"notebook {shown}: kernel failed ({err}); kernel log:\n{log_text}"
         ) from None
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
-    log.info("executed %s in %.1f s", source.relative_to(ROOT), time.perf_counter() - t0)
+    log.info("executed %s in %.1f s", shown, time.perf_counter() - t0)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     nbformat.write(nb, tmp)

@@ -362,6 +362,20 @@ def test_notebook_cell_that_raises_fails_the_build(scratch, tmp_path):
     assert "broken.py" in log and "boom from a cell" in log
 
 
+def test_notebook_plots_survive_an_mplbackend_in_the_environment(tmp_path, monkeypatch):
+    """The test suite sets MPLBACKEND=Agg; a notebook executed by a build started from it
+    must still draw its plots (with Agg they vanished, and the cache kept them so)."""
+    nbhook = load_hook("notebooks")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    source = tmp_path / "plot.py"
+    source.write_text("# %%\nimport matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\n"
+                      "plt.show()\n", encoding="utf-8")
+    target = tmp_path / "out" / "plot.ipynb"
+    nbhook.execute(source, target)
+    outputs = json.loads(target.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+    assert any("image/png" in o.get("data", {}) for o in outputs), outputs
+
+
 def test_notebook_plots_are_image_files_with_their_size(site):
     """Plots are files next to the notebook page, with width/height (no layout shift),
     lazily loaded after the first, described by their section; no base64 image is
