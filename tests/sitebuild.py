@@ -37,6 +37,23 @@ def run_build(site_dir: Path, config: Path | None = None, *, extra_env: dict | N
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
 
 
+def quick_build(site_dir: Path, hook: str) -> Path:
+    """The real docs and Markdown config built in-process with only ``hooks/<hook>.py``
+    and no plugins (seconds: no notebooks, no search index, not strict)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cfg = load_config(
+        config_file=str(ROOT / "mkdocs.yml"),
+        site_dir=str(site_dir),
+        hooks=[str(ROOT / "hooks" / f"{hook}.py")],
+        plugins=[],
+        strict=False,
+    )
+    build(cfg)
+    return site_dir
+
+
 def built_site(tmp_root: Path) -> Path:
     reuse = os.environ.get("SITE_DIR")
     if reuse and (Path(reuse) / "index.html").is_file():

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
-from sitebuild import load_hook
+from sitebuild import load_hook, quick_build
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -459,19 +459,8 @@ def test_mkdocs_yml_has_the_hook_and_the_nav_group():
 # ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def quick_site(tmp_path_factory):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("biography-site")
-    cfg = load_config(
-        config_file=str(ROOT / "mkdocs.yml"),
-        site_dir=str(site),
-        hooks=[str(ROOT / "hooks" / "biography.py")],
-        plugins=[],
-        strict=False,
-    )
-    build(cfg)
-    return site
+    """The real docs and Markdown config, built with only this hook (seconds, no notebooks)."""
+    return quick_build(tmp_path_factory.mktemp("biography-site"), "biography")
 
 
 HREF_RE = re.compile(r'href="([^"]+)"')

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
-from sitebuild import load_hook
+from sitebuild import load_hook, quick_build
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -412,20 +412,8 @@ def check_built_site(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def quick_site(tmp_path_factory):
-    """The real docs and markdown config, built with only this hook (seconds, no notebooks)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("corrections-site")
-    cfg = load_config(
-        config_file=str(ROOT / "mkdocs.yml"),
-        site_dir=str(site),
-        hooks=[str(ROOT / "hooks" / "corrections.py")],
-        plugins=[],
-        strict=False,
-    )
-    build(cfg)
-    return site
+    """The real docs and Markdown config, built with only this hook (seconds, no notebooks)."""
+    return quick_build(tmp_path_factory.mktemp("corrections-site"), "corrections")
 
 
 def test_quick_build_has_every_note_and_the_table_links_resolve(quick_site):
