@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import shutil
-import struct
 import tempfile
 import time
 from importlib import metadata
@@ -136,19 +135,13 @@ DATA_IMG = re.compile(
     r'<img ([^>]*?)src="data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
 
 
-def image_size(data: bytes, kind: str) -> tuple[int, int] | None:
-    """Pixel width and height from a PNG or baseline/progressive JPEG header."""
-    if kind == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
-        return struct.unpack(">II", data[16:24])
-    if kind == "jpeg":
-        i = 2
-        while i + 9 < len(data) and data[i] == 0xFF:
-            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                h, w = struct.unpack(">HH", data[i + 5:i + 9])
-                return w, h
-            i += 2 + length
-    return None
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Pixel width and height of a PNG or JPEG (Pillow reads only the header)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except (OSError, ValueError):  # not an image Pillow knows
+        return None
 
 
 PHOTO_MIN_BYTES = 150_000  # PNGs larger than this are tried as JPEG
@@ -201,7 +194,7 @@ def extract_images(output: str, out_dir: Path) -> str:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_bytes(data)
         attrs = ""
-        size = image_size(data, kind)
+        size = image_size(data)
         if size and "width=" not in before + after:
             attrs += f' width="{size[0]}" height="{size[1]}"'
         if count:

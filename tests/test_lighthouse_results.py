@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from sitebuild import nav_pages
+from sitebuild import ROOT, nav_pages
 
 # Lighthouse needs Chromium and a full run; part of the browser suite (see Makefile)
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULT = ROOT / "benchmarks" / "results" / "lighthouse.json"
 FLOOR = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 

@@ -391,8 +391,7 @@ def test_notebook_plots_are_image_files_with_their_size(site):
         for i, tag in enumerate(imgs):
             src = re.search(r'src="([^"]+)"', tag).group(1)
             data = (page.parent / src).read_bytes()
-            kind = "jpeg" if src.endswith(".jpg") else "png"
-            width, height = nbhook.image_size(data, kind)
+            width, height = nbhook.image_size(data)
             assert f'width="{width}" height="{height}"' in tag, tag
             assert ('loading="lazy"' in tag) == (i > 0), tag
             assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
@@ -423,7 +422,7 @@ def test_photo_panels_become_jpeg_and_line_plots_stay_png():
     panels = png(lambda ax: ax.imshow(photo))
     jpeg = nbhook.as_jpeg_if_much_smaller(panels)
     assert jpeg is not None and len(jpeg) <= len(panels) // 2
-    assert nbhook.image_size(jpeg, "jpeg") == nbhook.image_size(panels, "png") == (1400, 400)
+    assert nbhook.image_size(jpeg) == nbhook.image_size(panels) == (1400, 400)
     x = np.linspace(0, 20, 400)
     lines = png(lambda ax: [ax.plot(np.sin(x + k)) for k in range(8)], dpi=200)
     assert len(lines) > nbhook.PHOTO_MIN_BYTES  # large enough to be tried …
@@ -437,9 +436,9 @@ def test_image_size_reads_png_and_jpeg_headers(tmp_path):
 
     nbhook = load_hook("notebooks")
     fig = plt.figure(figsize=(3, 2), dpi=50)
-    for fmt, kind in (("png", "png"), ("jpg", "jpeg")):
+    for fmt in ("png", "jpg"):
         path = tmp_path / f"f.{fmt}"
         fig.savefig(path, format=fmt)
-        assert nbhook.image_size(path.read_bytes(), kind) == (150, 100)
+        assert nbhook.image_size(path.read_bytes()) == (150, 100)
     plt.close(fig)
-    assert nbhook.image_size(b"not an image at all, not at all", "png") is None
+    assert nbhook.image_size(b"not an image at all, not at all") is None
