@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browserkit import goto, math_problems, settle
+from browserkit import DESKTOP, MOBILE, goto, math_problems, settle
 from sitebuild import EXPECTED_FIRST, ROOT
 
 pytestmark = pytest.mark.browser
@@ -350,6 +350,55 @@ def test_copy_button_copies_exactly_the_snippet_section(open_page, base_url, sit
                                 f"{expected.splitlines()[diff:diff + 1]}")
     assert not wrong, f"{checked} blocks checked; wrong:\n" + "\n".join(
         f"{k}: {v}" for k, v in wrong.items())
+    assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ deferred blocks
+DEFERRED_HEIGHTS = """() => {
+  const far = 2 * innerHeight;  // well below the viewport: skipped by the browser
+  const kind = (el) => el.tagName === 'PRE' ? 'code' : el.tagName === 'TABLE' ? 'table' : 'math';
+  const blocks = [...document.querySelectorAll('[data-md-defer]')]
+    .filter((el) => el.getBoundingClientRect().top > innerHeight + far && el.offsetParent);
+  const estimated = blocks.map((el) => el.getBoundingClientRect().height);
+  const style = document.createElement('style');
+  style.textContent = '[data-md-defer] { content-visibility: visible !important; }';
+  document.head.append(style);
+  const out = blocks.map((el, i) => [kind(el), estimated[i], el.getBoundingClientRect().height,
+                                     (el.textContent || '').trim().slice(0, 30)]);
+  style.remove();
+  return out;
+}"""
+
+
+def close_enough(kind: str, estimated: float, drawn: float) -> bool:
+    """How far a build-time estimate may be from the drawn height: code blocks never
+    wrap (exact up to rounding); a display formula is one line box; a table wraps with
+    the column widths the browser picks, so its estimate is only rough."""
+    if kind == "code":
+        return abs(estimated - drawn) <= 2
+    if kind == "math":
+        return abs(estimated - drawn) <= max(0.15 * drawn, 4)
+    return 0.5 <= estimated / drawn <= 2
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["375px", "1280px"])
+def test_deferred_blocks_keep_their_place(open_page, base_url, site_dir, site_pages, viewport):
+    """Code blocks, tables and display formulas the browser skips while off-screen
+    (hooks/offscreen.py) stand in with their build-time height estimate: close to the
+    real height, so the scrollbar and in-page links do not jump when they are drawn."""
+    pages = pages_with(site_dir, site_pages, "data-md-defer")
+    assert pages, "no page defers any block"
+    page, watch = open_page("light", viewport=viewport)
+    seen, wrong = dict.fromkeys(("code", "math", "table"), 0), []
+    for path in pages:
+        page.goto(base_url + path, wait_until="load")
+        for kind, estimated, drawn, text in page.evaluate(DEFERRED_HEIGHTS):
+            seen[kind] += 1
+            if not close_enough(kind, estimated, drawn):
+                wrong.append(f"/{path} {kind} {text!r}: estimated {estimated:.0f} px, "
+                             f"drawn {drawn:.0f} px")
+    assert all(seen.values()), f"too few off-screen blocks of some kind: {seen}"
+    assert not wrong, f"{seen} blocks checked; off by more than allowed:\n" + "\n".join(wrong)
     assert not watch.problems(), watch.problems()
 
 

@@ -1,0 +1,120 @@
+"""Let the browser skip off-screen code, tables and display formulas on first load.
+
+The long pages (algorithms, math) hold thousands of elements in highlighted code,
+KaTeX formulas and tables.  On a phone, their first style and layout pass, plus the
+re-styling that Material's start-up script triggers, is most of the main-thread time
+Lighthouse counts as "total blocking time".  This hook marks up the built pages so
+the browser does less of that work up front; nothing a reader sees changes.
+
+* ``content-visibility: auto`` (extra.css, ``[data-md-defer]``) on each code block's
+  ``<pre>``, each table and each display formula: while one is off-screen the
+  browser skips its style, layout and paint.  Each gets a build-time estimate of its
+  height (``contain-intrinsic-block-size``) so the scrollbar and in-page links land
+  where they will once it is drawn; ``auto`` then keeps the real height.
+
+  - code: ``(1.4 × lines + 1.5)`` code-font ems, Material's line height and padding
+    (exact: code blocks never wrap);
+  - display formula: KaTeX's tallest strut × 1.21 em (KaTeX's font size);
+  - table: an estimate from the longest cell of each row and the number of columns.
+
+  Material measures code blocks at start-up (to add the copy button and decide
+  whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
+  a block first comes into view, so the skipped blocks are not laid out one by one.
+
+* Tables and Mermaid sources are wrapped in ``<div class="md-scope">`` (``display:
+  contents``, no box).  Material replaces both at start-up (a scroll wrapper around
+  each table, an SVG for each diagram).  Inserting a node straight into the article
+  makes Chromium re-style the whole article (Material's CSS has sibling selectors
+  such as ``table:not([class]) + *``); inside the wrapper only the wrapper's content
+  is re-styled.
+
+Notebook pages (mkdocs-jupyter) have their own markup and are left alone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+NOTEBOOK_MARK = 'class="jupyter-wrapper"'
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+
+CODE = re.compile(
+    r'(<div class="language-[\w+#.-]* highlight">(?:<span class="filename">.*?</span>)?)'
+    r"<pre><span></span><code>(.*?)</code></pre>", re.S)
+MERMAID = re.compile(r'<pre class="mermaid">.*?</pre>', re.S)
+TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+TAG = re.compile(r"<[^>]+>")
+MATHML = re.compile(r"<math\b.*?</math>", re.S)  # KaTeX's hidden copy of a formula
+DISPLAY = re.compile(r'(<div class="arithmatex">)<span class="katex-display">(.*?)</div>', re.S)
+STRUT = re.compile(r'<span class="strut" style="height:([0-9.]+)em;')
+
+# Material: code line height 1.4, padding 0.75 em top and bottom, code font
+# max(0.85em, 12px) of the <pre> (see extra.css)
+CODE_LINE, CODE_PAD, CODE_FONT = 1.4, 1.5, "max(0.85em, 12px)"
+# KaTeX typesets at 1.21 em; a display line is at least one line box (1.27 of that).
+# The estimate is the content height: extra.css's padding comes on top of it.
+KATEX_SIZE, KATEX_MIN_LINE = 1.21, 1.27
+# tables: a row of a phone-wide table holds about 30 Chinese characters (a Latin letter
+# or digit takes 0.6 of that room; long identifiers do not wrap and widen their
+# column), shared by its columns; 1.5 em per line,
+# 1 em of cell padding per row, 1 em for the table's own border and margins
+ROW_CHARS, MIN_COLUMN_CHARS, TABLE_LINE, TABLE_ROW_PAD, TABLE_PAD = 30, 5, 1.5, 1.0, 1.0
+
+
+def _defer(height: str) -> str:
+    return f' data-md-defer style="contain-intrinsic-block-size: auto {height}"'
+
+
+def code_height(code_html: str) -> str:
+    """Height of a Pygments block with ``code_html`` inside its <code>, as CSS."""
+    lines = code_html.count("\n") or 1
+    return f"calc({CODE_LINE * lines + CODE_PAD:g} * {CODE_FONT})"
+
+
+def display_height(katex_html: str) -> str:
+    """Height of a KaTeX display block, from the tallest strut KaTeX wrote."""
+    struts = [float(h) for h in STRUT.findall(katex_html)] or [1.0]
+    return f"{max(max(struts), KATEX_MIN_LINE) * KATEX_SIZE:.2f}em"
+
+
+def _width(text: str) -> float:
+    """Width of ``text`` in Chinese characters (an ASCII character counts 0.6)."""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in text)
+
+
+def table_height(table_html: str) -> str:
+    """A rough height for a table: each row as tall as its longest cell wraps."""
+    total = TABLE_PAD
+    for row in ROW.findall(table_html):
+        cells = [html.unescape(TAG.sub("", MATHML.sub("", c))).strip()
+                 for c in CELL.findall(row)]
+        per_line = max(MIN_COLUMN_CHARS, ROW_CHARS / max(len(cells), 1))
+        lines = max([math.ceil(_width(c) / per_line) for c in cells] + [1])
+        total += lines * TABLE_LINE + TABLE_ROW_PAD
+    return f"{total:g}em"
+
+
+def _article(body: str) -> str:
+    body = CODE.sub(lambda m: f"{m.group(1)}<pre{_defer(code_height(m.group(2)))}>"
+                              f"<span></span><code>{m.group(2)}</code></pre>", body)
+    body = DISPLAY.sub(lambda m: f'{m.group(1)}<span class="katex-display"'
+                                 f'{_defer(display_height(m.group(2)))}>{m.group(2)}</div>',
+                       body)
+    body = TABLE.sub(lambda m: f'<div class="md-scope"><table{_defer(table_height(m.group(1)))}>'
+                               f"{m.group(1)}</table></div>", body)
+    return MERMAID.sub(lambda m: f'<div class="md-scope">{m.group(0)}</div>', body)
+
+
+def defer_offscreen(output: str) -> str:
+    """The page ``output`` with its article's code, tables and formulas marked up."""
+    if NOTEBOOK_MARK in output:
+        return output
+    return ARTICLE.sub(lambda m: m.group(1) + _article(m.group(2)) + m.group(3), output, count=1)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return defer_offscreen(output)

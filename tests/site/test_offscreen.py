@@ -1,0 +1,117 @@
+"""hooks/offscreen.py: off-screen code, tables and display formulas are marked up so
+the browser may skip them on first load, with their heights estimated at build time.
+
+The estimates are compared with the heights chromium really draws in
+tests/browser/test_browser_features.py (test_deferred_blocks_keep_their_place)."""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.utils.yaml import yaml_load
+from sitebuild import ROOT, load_hook
+
+hook = load_hook("offscreen")
+
+
+def article(body: str) -> str:
+    return ('<html><body><header><table><tr><td>nav</td></tr></table></header>'
+            f'<article class="md-content__inner md-typeset">{body}</article></body></html>')
+
+
+CODE = ('<div class="language-python highlight"><span class="filename">snippets/x.py</span>'
+        '<pre><span></span><code><span class="k">def</span> f():\n    return 1\n\n</code>'
+        '</pre></div>')
+TABLE = ("<table>\n<thead>\n<tr>\n<th>名称</th>\n<th>说明</th>\n</tr>\n</thead>\n<tbody>\n"
+         "<tr>\n<td>a</td>\n<td>" + "长" * 30 + "</td>\n</tr>\n</tbody>\n</table>")
+DISPLAY = ('<div class="arithmatex"><span class="katex-display"><span class="katex">'
+           '<span class="katex-html" aria-hidden="true"><span class="base">'
+           '<span class="strut" style="height:2.4em;vertical-align:-0.95em;"></span>'
+           '</span><span class="base"><span class="strut" style="height:0.6944em;"></span>'
+           '</span></span></span></span></div>')
+MERMAID = '<pre class="mermaid"><code>flowchart LR\n  a --&gt; b\n</code></pre>'
+
+
+def test_code_block_gets_its_exact_height_from_its_line_count():
+    out = hook.defer_offscreen(article(CODE))
+    # 3 lines: 1.4 × 3 + 1.5 = 5.7 code-font ems
+    assert ('<pre data-md-defer style="contain-intrinsic-block-size: auto '
+            'calc(5.7 * max(0.85em, 12px))"><span></span><code>') in out
+    assert out.count("data-md-defer") == 1
+    assert '<span class="filename">snippets/x.py</span><pre data-md-defer' in out
+
+
+def test_a_one_line_block_is_one_line_tall():
+    assert hook.code_height("x = 1") == "calc(2.9 * max(0.85em, 12px))"
+
+
+def test_display_formula_height_comes_from_katex_tallest_strut():
+    out = hook.defer_offscreen(article(DISPLAY))
+    # 2.4 × 1.21 = 2.90 em (extra.css's padding comes on top)
+    assert ('<span class="katex-display" data-md-defer style="contain-intrinsic-block-size: '
+            'auto 2.90em">') in out
+    # a short formula is still one line box tall (1.27 × 1.21)
+    assert hook.display_height('<span class="strut" style="height:0.4em;">') == "1.54em"
+
+
+def test_tables_are_scoped_and_deferred_with_a_row_based_estimate():
+    out = hook.defer_offscreen(article(TABLE))
+    assert re.search(r'<div class="md-scope"><table data-md-defer style="contain-intrinsic-'
+                     r'block-size: auto ([0-9.]+)em">.*?</table></div>', out, re.S)
+    # two columns share a row's 30 characters: the header row is 1 line, the body
+    # row's 30-character cell wraps to 2 lines; + the table's own padding
+    assert hook.table_height(TABLE) == f"{1 + (1 * 1.5 + 1) + (2 * 1.5 + 1):g}em"
+
+
+def test_a_formula_in_a_cell_counts_once_not_twice():
+    cell = ('<table><tr><td><span class="katex"><span class="katex-mathml"><math><mi>x</mi>'
+            '<mo>+</mo><mi>y</mi></math></span><span class="katex-html">x+y</span></span>'
+            "</td></tr></table>")
+    assert hook.table_height(cell) == hook.table_height("<table><tr><td>x+y</td></tr></table>")
+
+
+def test_mermaid_source_is_scoped_but_not_deferred():
+    out = hook.defer_offscreen(article(MERMAID))
+    assert f'<div class="md-scope">{MERMAID}</div>' in out
+    assert "data-md-defer" not in out
+
+
+def test_only_the_article_is_touched():
+    out = hook.defer_offscreen(article(""))
+    assert "<header><table><tr>" in out and "md-scope" not in out
+
+
+def test_notebook_pages_are_left_alone():
+    page = article('<div class="jupyter-wrapper">' + CODE + TABLE + "</div>")
+    assert hook.defer_offscreen(page) == page
+
+
+def test_material_mounts_code_blocks_lazily():
+    """Without content.lazy Material measures every code block at start-up, which lays
+    out each skipped block on its own: slower than not skipping at all."""
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "content.lazy" in config["theme"]["features"]
+    assert "hooks/offscreen.py" in config["hooks"]
+    # after the formulas are typeset: the display heights are read from KaTeX's output
+    assert config["hooks"].index("hooks/offscreen.py") > config["hooks"].index(
+        "hooks/katex_prerender.py")
+
+
+# ------------------------------------------------------------------ the built site
+def test_every_code_block_table_and_display_formula_of_an_article_is_deferred(site):
+    checked = 0
+    for page in site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        if hook.NOTEBOOK_MARK in text:
+            continue
+        body = hook.ARTICLE.search(text)
+        if not body:
+            continue
+        body = body.group(2)
+        assert "<pre><span></span><code>" not in body, page
+        assert '<span class="katex-display">' not in body, page
+        assert "<table>" not in body, page
+        assert body.count('<pre class="mermaid">') == body.count(
+            '<div class="md-scope"><pre class="mermaid">'), page
+        checked += body.count("data-md-defer")
+    assert checked > 100
