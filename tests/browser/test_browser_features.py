@@ -356,7 +356,9 @@ def test_copy_button_copies_exactly_the_snippet_section(open_page, base_url, sit
 # ------------------------------------------------------------------ deferred blocks
 DEFERRED_HEIGHTS = """() => {
   const far = 2 * innerHeight;  // well below the viewport: skipped by the browser
-  const kind = (el) => el.tagName === 'PRE' ? 'code' : el.tagName === 'TABLE' ? 'table' : 'math';
+  const kind = (el) => el.dataset.mdDefer === 'text' ? 'text'
+    : el.tagName === 'PRE' || el.classList.contains('highlight-ipynb') ? 'code'
+    : el.tagName === 'TABLE' ? 'table' : 'math';
   const blocks = [...document.querySelectorAll('[data-md-defer]')]
     .filter((el) => el.getBoundingClientRect().top > innerHeight + far && el.offsetParent);
   const estimated = blocks.map((el) => el.getBoundingClientRect().height);
@@ -372,8 +374,9 @@ DEFERRED_HEIGHTS = """() => {
 
 def close_enough(kind: str, estimated: float, drawn: float) -> bool:
     """How far a build-time estimate may be from the drawn height: code blocks never
-    wrap (exact up to rounding); a display formula is one line box; a table wraps with
-    the column widths the browser picks, so its estimate is only rough."""
+    wrap (exact up to rounding); a display formula is one line box; text and tables
+    wrap with the width (tables with the column widths the browser picks), so their
+    estimates are rough."""
     if kind == "code":
         return abs(estimated - drawn) <= 2
     if kind == "math":
@@ -383,13 +386,14 @@ def close_enough(kind: str, estimated: float, drawn: float) -> bool:
 
 @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["375px", "1280px"])
 def test_deferred_blocks_keep_their_place(open_page, base_url, site_dir, site_pages, viewport):
-    """Code blocks, tables and display formulas the browser skips while off-screen
+    """Code blocks, tables, display formulas and paragraphs or lists with inline
+    formulas, which the browser skips while off-screen
     (hooks/offscreen.py) stand in with their build-time height estimate: close to the
     real height, so the scrollbar and in-page links do not jump when they are drawn."""
     pages = pages_with(site_dir, site_pages, "data-md-defer")
     assert pages, "no page defers any block"
     page, watch = open_page("light", viewport=viewport)
-    seen, wrong = dict.fromkeys(("code", "math", "table"), 0), []
+    seen, wrong = dict.fromkeys(("code", "math", "table", "text"), 0), []
     for path in pages:
         page.goto(base_url + path, wait_until="load")
         for kind, estimated, drawn, text in page.evaluate(DEFERRED_HEIGHTS):

@@ -81,9 +81,17 @@ def test_only_the_article_is_touched():
     assert "<header><table><tr>" in out and "md-scope" not in out
 
 
-def test_notebook_pages_are_left_alone():
-    page = article('<div class="jupyter-wrapper">' + CODE + TABLE + "</div>")
-    assert hook.defer_offscreen(page) == page
+NOTEBOOK_CELL = ('<div class="highlight-ipynb hl-python"><pre><span></span>'
+                 '<span class="kn">import</span> os\nprint(os.sep)\n</pre></div>')
+
+
+def test_notebook_pages_defer_only_their_code_cells():
+    page = article('<div class="jupyter-wrapper">' + NOTEBOOK_CELL + TABLE + DISPLAY + "</div>")
+    out = hook.defer_offscreen(page)
+    # 2 lines of JupyterLab's 18.2 px + 10 px padding
+    assert ('<div class="highlight-ipynb hl-python" data-md-defer style="contain-intrinsic-'
+            'block-size: auto 46.4px"><pre>') in out
+    assert out.count("data-md-defer") == 1 and "md-scope" not in out
 
 
 def test_material_mounts_code_blocks_lazily():
@@ -98,16 +106,18 @@ def test_material_mounts_code_blocks_lazily():
 
 
 # ------------------------------------------------------------------ the built site
-def test_every_code_block_table_and_display_formula_of_an_article_is_deferred(site):
+def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site):
     checked = 0
     for page in site.rglob("index.html"):
         text = page.read_text(encoding="utf-8")
-        if hook.NOTEBOOK_MARK in text:
-            continue
         body = hook.ARTICLE.search(text)
         if not body:
             continue
         body = body.group(2)
+        if hook.NOTEBOOK_MARK in text:
+            assert not re.search(r'<div class="highlight-ipynb[\w -]*"><pre>', body), page
+            checked += body.count("data-md-defer")
+            continue
         assert "<pre><span></span><code>" not in body, page
         assert '<span class="katex-display">' not in body, page
         assert "<table>" not in body, page
