@@ -100,38 +100,50 @@ def table_height(table_html: str) -> str:
     return f"{total:g}em"
 
 
-# Paragraphs and lists with inline formulas (KaTeX's markup is most of their elements).
-# Their height depends on the width, so they get two estimates: a phone (content
-# 343–380 px, 22.5 em of 16 px) and a desktop (688 px, 43 em; from 45 em wide), read by
-# extra.css through --md-defer-narrow / --md-defer-wide.  Material: line height 1.6,
-# list items 1.875 em narrower and 0.5 em apart.
+# Paragraphs and lists: inline formulas (KaTeX's markup) and long runs of Chinese text
+# are most of the remaining layout work.  Their height depends on the width, so they
+# get two estimates: a phone (content 343–380 px, 22.5 em of 16 px) and a desktop
+# (688 px, 43 em; from 45 em wide), read by extra.css through --md-defer-narrow /
+# --md-defer-wide.  Material: line height 1.6, list items 1.875 em narrower and 0.5 em
+# apart.  Notebook Markdown cells are 1.875 em narrower than the article.
 TEXT_WIDTHS = {"narrow": 22.5, "wide": 43.0}
-TEXT_LINE, ITEM_INDENT, ITEM_GAP = 1.6, 1.875, 0.5
+TEXT_LINE, ITEM_INDENT, ITEM_GAP, NOTEBOOK_INDENT = 1.6, 1.875, 0.5, 1.875
 # width of a character in ems: Chinese 1, ASCII 0.55, formula text 0.7 (1.21 em italic)
 ASCII_EM, FORMULA_EM, LINE_FILL = 0.55, 0.7, 0.95
+# blocks narrower than this (ems of text, about three phone lines) cost little to lay out
+MIN_PROSE_WIDTH = 60
+PROSE = ("p", "ul", "ol")
 INLINE_MATH = 'class="arithmatex"'
 KATEX_HTML = re.compile(r'<span class="katex-html"[^>]*>(.*?)</span></span>(?=</span>)', re.S)
-ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.S)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "source", "track", "wbr"}
-START_OR_END = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+# a comment, a script or style element (opaque), or a start / end tag
+TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
+                   r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>",
+                   re.S | re.I)
+NOTEBOOK_CONTAINER = re.compile(r'<div class="(?:jp-|jupyter-wrapper)')
 
 
 def top_level(body: str):
     """(tag, start, end) of each element at the top level of ``body``."""
     depth, start, tag = 0, 0, ""
-    for m in START_OR_END.finditer(body):
-        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
-        if name in VOID or selfclosing:
+    for m in TOKEN.finditer(body):
+        closing, name, selfclosing = m.group(2), (m.group(3) or "").lower(), m.group(4)
+        if not name or name in VOID or selfclosing:
             continue
         if not closing:
             if depth == 0:
                 start, tag = m.start(), name
             depth += 1
-        else:
+        elif depth:
             depth -= 1
             if depth == 0:
                 yield tag, start, m.end()
+
+
+def inner(block: str) -> str:
+    """The content of an element: ``block`` without its start and end tags."""
+    return block[TOKEN.match(block).end():block.rindex("</")]
 
 
 def text_width(fragment: str) -> float:
@@ -145,26 +157,38 @@ def text_width(fragment: str) -> float:
 
 def text_height(block: str, width: float) -> float:
     """Height in ems of a <p>, <ul> or <ol> ``block`` in a column ``width`` ems wide."""
-    items = ITEM.findall(block) if block.startswith(("<ul", "<ol")) else [block]
     if block.startswith(("<ul", "<ol")):
+        items = [inner(block)[s:e] for tag, s, e in top_level(inner(block)) if tag == "li"]
         width -= ITEM_INDENT
-    lines = [max(1, math.ceil(text_width(i) / (width * LINE_FILL))) for i in items]
-    return sum(lines) * TEXT_LINE + ITEM_GAP * (len(items) - 1)
+    else:
+        items = [block]
+    lines = [max(1, math.ceil(text_width(i) / (width * LINE_FILL))) for i in items or [""]]
+    return sum(lines) * TEXT_LINE + ITEM_GAP * (len(lines) - 1)
 
 
-def _defer_text(block: str) -> str:
+def _defer_text(block: str, indent: float) -> str:
     tag = re.match(r"<(\w+)", block).group(1)
-    heights = "; ".join(f"--md-defer-{name}: {text_height(block, width):g}em"
+    heights = "; ".join(f"--md-defer-{name}: {text_height(block, width - indent):g}em"
                         for name, width in TEXT_WIDTHS.items())
     return f'<{tag} data-md-defer="text" style="{heights}"' + block[len(tag) + 1:]
 
 
-def _defer_prose(body: str) -> str:
+def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False) -> str:
+    """Defer the top-level paragraphs and lists of ``body`` that are worth it; in a
+    notebook, those of the Markdown cells (inside JupyterLab's containers)."""
     out, last = [], 0
     for tag, start, end in top_level(body):
-        block = body[start:end]
-        if tag in ("p", "ul", "ol") and INLINE_MATH in block and re.match(r"<\w+>", block):
-            out += [body[last:start], _defer_text(block)]
+        block, new = body[start:end], None
+        if (tag in PROSE and re.match(r"<\w+>", block)
+                and (INLINE_MATH in block or text_width(block) >= MIN_PROSE_WIDTH)):
+            new = _defer_text(block, indent)
+        elif notebook and tag == "div" and NOTEBOOK_CONTAINER.match(block):
+            content = inner(block)
+            head = block[:TOKEN.match(block).end()]
+            new = head + _defer_prose(content, NOTEBOOK_INDENT, True) + block[len(head) +
+                                                                             len(content):]
+        if new is not None and new != block:
+            out += [body[last:start], new]
             last = end
     return "".join(out) + body[last:]
 
@@ -190,7 +214,7 @@ def _notebook(body: str) -> str:
         lines = m.group(3).count("\n") or 1
         height = f"{NOTEBOOK_LINE * lines + NOTEBOOK_PAD:g}px"
         return f"{m.group(1)}{_defer(height)}{m.group(2)}{m.group(3)}</pre>"
-    return NOTEBOOK_CODE.sub(defer, body)
+    return _defer_prose(NOTEBOOK_CODE.sub(defer, body), notebook=True)
 
 
 def defer_offscreen(output: str) -> str:

@@ -6,6 +6,7 @@ tests/browser/test_browser_features.py (test_deferred_blocks_keep_their_place)."
 
 from __future__ import annotations
 
+import math
 import re
 
 from mkdocs.utils.yaml import yaml_load
@@ -125,3 +126,53 @@ def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site
             '<div class="md-scope"><pre class="mermaid">'), page
         checked += body.count("data-md-defer")
     assert checked > 100
+
+
+LONG = "这是一段很长的中文说明文字。" * 6  # 84 characters: about four phone lines
+
+
+def test_long_paragraphs_and_lists_get_a_phone_and_a_desktop_estimate():
+    out = hook.defer_offscreen(article(f"<p>{LONG}</p><p>短句。</p>"
+                                       f"<ul>\n<li>{LONG}</li>\n<li>{LONG}</li>\n</ul>"))
+    narrow, wide = hook.TEXT_WIDTHS["narrow"], hook.TEXT_WIDTHS["wide"]
+    lines = [math.ceil(84 / (w * hook.LINE_FILL)) for w in (narrow, wide)]
+    assert (f'<p data-md-defer="text" style="--md-defer-narrow: {lines[0] * 1.6:g}em; '
+            f'--md-defer-wide: {lines[1] * 1.6:g}em">') in out
+    assert "<p>短句。</p>" in out  # short: not worth deferring
+    # list items are 1.875 em narrower and 0.5 em apart
+    item = [math.ceil(84 / ((w - 1.875) * hook.LINE_FILL)) for w in (narrow, wide)]
+    assert (f'<ul data-md-defer="text" style="--md-defer-narrow: {2 * item[0] * 1.6 + 0.5:g}em; '
+            f'--md-defer-wide: {2 * item[1] * 1.6 + 0.5:g}em">') in out
+
+
+def test_a_short_paragraph_with_a_formula_is_deferred():
+    formula = ('<span class="arithmatex"><span class="katex"><span class="katex-html" '
+               'aria-hidden="true"><span class="base"><span class="mord">x</span></span>'
+               '</span></span></span>')
+    out = hook.defer_offscreen(article(f"<p>设 {formula}。</p>"))
+    assert '<p data-md-defer="text" style="--md-defer-narrow: 1.6em; ' in out
+
+
+def test_nested_lists_count_their_top_level_items():
+    nested = f"<ul>\n<li>{LONG}<ul>\n<li>子项</li>\n</ul>\n</li>\n<li>二</li>\n</ul>"
+    blocks = list(hook.top_level(nested))
+    assert [tag for tag, _, _ in blocks] == ["ul"]
+    items = [t for t, _, _ in hook.top_level(hook.inner(nested))]
+    assert items == ["li", "li"]
+
+
+def test_top_level_skips_scripts_comments_and_quoted_brackets():
+    body = ('<script>var s = "<div>";</script><!-- <p> --><p title="a > b">x</p>'
+            "<br><img src=x.png><div><p>y</p></div>")
+    assert [(tag, body[s:e]) for tag, s, e in hook.top_level(body)] == [
+        ("p", '<p title="a > b">x</p>'), ("div", "<div><p>y</p></div>")]
+
+
+def test_notebook_markdown_cells_defer_their_long_paragraphs():
+    cell = ('<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedHTMLCommon '
+            f'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
+            f"<p>{LONG}</p></div></div>")
+    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'))
+    # Markdown cells are 1.875 em narrower than the article
+    lines = math.ceil(84 / ((hook.TEXT_WIDTHS["narrow"] - 1.875) * hook.LINE_FILL))
+    assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines * 1.6:g}em; ' in out
