@@ -397,9 +397,10 @@ def test_notebook_plots_are_image_files_with_their_size(site):
             assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
 
 
-def test_photo_panels_become_jpeg_and_line_plots_stay_png():
+def test_photo_panels_become_jpeg_and_line_plots_lossless_webp():
     """The convolution notebook's photo panels (matplotlib's own sample photo) are stored
-    as JPEG at most half the PNG's bytes; a line plot stays PNG."""
+    as JPEG at most half the PNG's bytes; a line plot is not blurred by JPEG but stored
+    as lossless WebP, pixel for pixel the same as the PNG."""
     import io
 
     import matplotlib
@@ -426,7 +427,16 @@ def test_photo_panels_become_jpeg_and_line_plots_stay_png():
     x = np.linspace(0, 20, 400)
     lines = png(lambda ax: [ax.plot(np.sin(x + k)) for k in range(8)], dpi=200)
     assert len(lines) > nbhook.PHOTO_MIN_BYTES  # large enough to be tried …
-    assert nbhook.as_jpeg_if_much_smaller(lines) is None  # … and kept as PNG
+    assert nbhook.as_jpeg_if_much_smaller(lines) is None  # … and not made a JPEG
+    # … but stored as lossless WebP: the same pixels in fewer bytes
+    from PIL import Image
+
+    webp = nbhook.as_lossless_webp(lines)
+    assert webp is not None and len(webp) <= nbhook.WEBP_MAX_SHARE * len(lines)
+    assert nbhook.image_size(webp) == nbhook.image_size(lines)
+    with Image.open(io.BytesIO(lines)) as a, Image.open(io.BytesIO(webp)) as b:
+        assert a.format == "PNG" and b.format == "WEBP"
+        assert np.array_equal(np.asarray(a.convert("RGBA")), np.asarray(b.convert("RGBA")))
 
 
 def test_image_size_reads_png_and_jpeg_headers(tmp_path):
