@@ -1,21 +1,25 @@
-"""Let the browser skip off-screen code, tables and display formulas on first load.
+"""Let the browser skip off-screen blocks (code, tables, formulas, long text) on first load.
 
 The long pages (algorithms, math) hold thousands of elements in highlighted code,
-KaTeX formulas and tables.  On a phone, their first style and layout pass, plus the
+KaTeX formulas, tables and Chinese prose.  On a phone, their first style and layout pass, plus the
 re-styling that Material's start-up script triggers, is most of the main-thread time
 Lighthouse counts as "total blocking time".  This hook marks up the built pages so
 the browser does less of that work up front; nothing a reader sees changes.
 
 * ``content-visibility: auto`` (extra.css, ``[data-md-defer]``) on each code block's
-  ``<pre>``, each table and each display formula: while one is off-screen the
-  browser skips its style, layout and paint.  Each gets a build-time estimate of its
-  height (``contain-intrinsic-block-size``) so the scrollbar and in-page links land
-  where they will once it is drawn; ``auto`` then keeps the real height.
+  ``<pre>``, each table, each display formula and each top-level paragraph or list
+  that has inline formulas or is longer than about three phone lines: while one is
+  off-screen the browser skips its style, layout and paint.  Each gets a build-time
+  estimate of its height (``contain-intrinsic-block-size``) so the scrollbar and
+  in-page links land where they will once it is drawn; ``auto`` then keeps the real
+  height.  tests/browser compares the estimates with the drawn heights.
 
   - code: ``(1.4 × lines + 1.5)`` code-font ems, Material's line height and padding
     (exact: code blocks never wrap);
   - display formula: KaTeX's tallest strut × 1.21 em (KaTeX's font size);
-  - table: an estimate from the longest cell of each row and the number of columns.
+  - table: an estimate from the longest cell of each row and the number of columns;
+  - paragraph or list: its text width over the column width, for a phone and for a
+    desktop column (extra.css picks one with a media query).
 
   Material measures code blocks at start-up (to add the copy button and decide
   whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
@@ -29,8 +33,9 @@ the browser does less of that work up front; nothing a reader sees changes.
   is re-styled.
 
 * Notebook pages (mkdocs-jupyter): each code cell's scroll box
-  (``div.highlight-ipynb``) is deferred the same way; JupyterLab's stylesheet sets code
-  in 13 px type, 18.2 px a line, with 5 px of padding above and below.
+  (``div.highlight-ipynb``) is deferred the same way (JupyterLab's stylesheet sets code
+  in 13 px type, 18.2 px a line, with 5 px of padding above and below), and so are the
+  long paragraphs and lists of the Markdown cells.
 """
 
 from __future__ import annotations
@@ -60,10 +65,9 @@ CODE_LINE, CODE_PAD, CODE_FONT = 1.4, 1.5, "max(0.85em, 12px)"
 # KaTeX typesets at 1.21 em; a display line is at least one line box (1.27 of that).
 # The estimate is the content height: extra.css's padding comes on top of it.
 KATEX_SIZE, KATEX_MIN_LINE = 1.21, 1.27
-# tables: a row of a phone-wide table holds about 30 Chinese characters (a Latin letter
-# or digit takes 0.6 of that room; long identifiers do not wrap and widen their
-# column), shared by its columns; 1.5 em per line,
-# 1 em of cell padding per row, 1 em for the table's own border and margins
+# tables: a row of a phone-wide table holds about 30 ems of text (see text_width; long
+# identifiers do not wrap and widen their column), shared by its columns; 1.5 em per
+# line, 1 em of cell padding per row, 1 em for the table's own border and margins
 ROW_CHARS, MIN_COLUMN_CHARS, TABLE_LINE, TABLE_ROW_PAD, TABLE_PAD = 30, 5, 1.5, 1.0, 1.0
 
 
@@ -83,19 +87,13 @@ def display_height(katex_html: str) -> str:
     return f"{max(max(struts), KATEX_MIN_LINE) * KATEX_SIZE:.2f}em"
 
 
-def _width(text: str) -> float:
-    """Width of ``text`` in Chinese characters (an ASCII character counts 0.6)."""
-    return sum(0.6 if ch.isascii() else 1.0 for ch in text)
-
-
 def table_height(table_html: str) -> str:
     """A rough height for a table: each row as tall as its longest cell wraps."""
     total = TABLE_PAD
     for row in ROW.findall(table_html):
-        cells = [html.unescape(TAG.sub("", MATHML.sub("", c))).strip()
-                 for c in CELL.findall(row)]
+        cells = CELL.findall(row)
         per_line = max(MIN_COLUMN_CHARS, ROW_CHARS / max(len(cells), 1))
-        lines = max([math.ceil(_width(c) / per_line) for c in cells] + [1])
+        lines = max([math.ceil(text_width(c) / per_line) for c in cells] + [1])
         total += lines * TABLE_LINE + TABLE_ROW_PAD
     return f"{total:g}em"
 
@@ -148,11 +146,10 @@ def inner(block: str) -> str:
 
 def text_width(fragment: str) -> float:
     """Width of ``fragment`` set in one line, in ems of the body text."""
-    formulas = MATHML.sub("", fragment)
-    math = sum(len(html.unescape(TAG.sub("", k))) for k in KATEX_HTML.findall(formulas))
-    prose = html.unescape(TAG.sub("", KATEX_HTML.sub("", formulas)))
-    prose = " ".join(prose.split())
-    return math * FORMULA_EM + sum(ASCII_EM if ch.isascii() else 1.0 for ch in prose)
+    visible = MATHML.sub("", fragment)
+    formula_chars = sum(len(html.unescape(TAG.sub("", k))) for k in KATEX_HTML.findall(visible))
+    prose = " ".join(html.unescape(TAG.sub("", KATEX_HTML.sub("", visible))).split())
+    return formula_chars * FORMULA_EM + sum(ASCII_EM if ch.isascii() else 1.0 for ch in prose)
 
 
 def text_height(block: str, width: float) -> float:

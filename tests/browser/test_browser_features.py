@@ -406,6 +406,21 @@ def test_deferred_blocks_keep_their_place(open_page, base_url, site_dir, site_pa
     assert not watch.problems(), watch.problems()
 
 
+def test_deferred_blocks_are_all_laid_out_for_printing(open_page, base_url, site_dir,
+                                                       site_pages):
+    """A printed page shows every block, not the blank placeholder of one the screen
+    has not reached yet."""
+    path = pages_with(site_dir, site_pages, 'data-md-defer="text"')[0]
+    page, watch = open_page("light")
+    page.goto(base_url + path, wait_until="load")
+    skipped = """() => [...document.querySelectorAll('[data-md-defer]')]
+        .filter((el) => getComputedStyle(el).contentVisibility !== 'visible').length"""
+    assert page.evaluate(skipped) > 0  # on screen: deferred
+    page.emulate_media(media="print")
+    assert page.evaluate(skipped) == 0
+    assert not watch.problems(), watch.problems()
+
+
 # ------------------------------------------------------------------ tabs and palette
 def test_content_tabs_switch(open_page, base_url, site_dir, site_pages):
     tabbed = pages_with(site_dir, site_pages, 'class="tabbed-set')
