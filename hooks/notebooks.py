@@ -167,7 +167,7 @@ WEBP_MAX_SHARE = 0.9  # lossless WebP replaces a PNG when it saves at least 10 %
 
 def as_lossless_webp(data: bytes) -> bytes | None:
     """A PNG plot as lossless WebP (the same pixels, often half the bytes: the line plots
-    of the gradient-descent notebook go from 155 KB to 72 KB) if that saves at least
+    of the gradient-descent notebook go from 155 KB to about 70 KB) if that saves at least
     10 %; None otherwise.  Every browser the site supports shows WebP."""
     with Image.open(io.BytesIO(data)) as im:
         im.load()

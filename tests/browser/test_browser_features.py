@@ -386,10 +386,10 @@ def close_enough(kind: str, estimated: float, drawn: float) -> bool:
 
 @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["375px", "1280px"])
 def test_deferred_blocks_keep_their_place(open_page, base_url, site_dir, site_pages, viewport):
-    """Code blocks, tables, display formulas and paragraphs or lists with inline
-    formulas, which the browser skips while off-screen
-    (hooks/offscreen.py) stand in with their build-time height estimate: close to the
-    real height, so the scrollbar and in-page links do not jump when they are drawn."""
+    """Blocks the browser skips while off-screen (hooks/offscreen.py: code blocks and
+    notebook code cells, tables, display formulas, long paragraphs and lists) stand in
+    with their build-time height estimate: close to the real height, so the scrollbar
+    and in-page links do not jump when they are drawn."""
     pages = pages_with(site_dir, site_pages, "data-md-defer")
     assert pages, "no page defers any block"
     page, watch = open_page("light", viewport=viewport)
@@ -415,7 +415,7 @@ def test_deferred_blocks_are_all_laid_out_for_printing(open_page, base_url, site
     page.goto(base_url + path, wait_until="load")
     skipped = """() => [...document.querySelectorAll('[data-md-defer]')]
         .filter((el) => getComputedStyle(el).contentVisibility !== 'visible').length"""
-    assert page.evaluate(skipped) > 0  # on screen: deferred
+    assert page.evaluate(skipped) > 0  # on screen, blocks may be skipped
     page.emulate_media(media="print")
     assert page.evaluate(skipped) == 0
     assert not watch.problems(), watch.problems()
