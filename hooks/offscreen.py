@@ -44,7 +44,6 @@ import html
 import math
 import re
 
-NOTEBOOK_MARK = 'class="jupyter-wrapper"'
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 
 CODE = re.compile(
@@ -139,9 +138,9 @@ def top_level(body: str):
                 yield tag, start, m.end()
 
 
-def inner(block: str) -> str:
-    """The content of an element: ``block`` without its start and end tags."""
-    return block[TOKEN.match(block).end():block.rindex("</")]
+def content_span(block: str) -> tuple[int, int]:
+    """Where the content of an element starts and ends: between its start and end tags."""
+    return TOKEN.match(block).end(), block.rindex("</")
 
 
 def text_width(fragment: str) -> float:
@@ -155,7 +154,9 @@ def text_width(fragment: str) -> float:
 def text_height(block: str, width: float) -> float:
     """Height in ems of a <p>, <ul> or <ol> ``block`` in a column ``width`` ems wide."""
     if block.startswith(("<ul", "<ol")):
-        items = [inner(block)[s:e] for tag, s, e in top_level(inner(block)) if tag == "li"]
+        start, end = content_span(block)
+        content = block[start:end]
+        items = [content[s:e] for tag, s, e in top_level(content) if tag == "li"]
         width -= ITEM_INDENT
     else:
         items = [block]
@@ -180,10 +181,8 @@ def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False) -> str:
                 and (INLINE_MATH in block or text_width(block) >= MIN_PROSE_WIDTH)):
             new = _defer_text(block, indent)
         elif notebook and tag == "div" and NOTEBOOK_CONTAINER.match(block):
-            content = inner(block)
-            head = block[:TOKEN.match(block).end()]
-            new = head + _defer_prose(content, NOTEBOOK_INDENT, True) + block[len(head) +
-                                                                             len(content):]
+            s, e = content_span(block)
+            new = block[:s] + _defer_prose(block[s:e], NOTEBOOK_INDENT, True) + block[e:]
         if new is not None and new != block:
             out += [body[last:start], new]
             last = end
@@ -214,13 +213,12 @@ def _notebook(body: str) -> str:
     return _defer_prose(NOTEBOOK_CODE.sub(defer, body), notebook=True)
 
 
-def defer_offscreen(output: str) -> str:
-    """The page ``output`` with its article's code, tables and formulas marked up."""
-    if NOTEBOOK_MARK in output:
-        return ARTICLE.sub(lambda m: m.group(1) + _notebook(m.group(2)) + m.group(3), output,
-                           count=1)
-    return ARTICLE.sub(lambda m: m.group(1) + _article(m.group(2)) + m.group(3), output, count=1)
+def defer_offscreen(output: str, notebook: bool = False) -> str:
+    """The page ``output`` with its article's off-screen blocks marked up (``notebook``:
+    a page mkdocs-jupyter made from a notebook)."""
+    mark_up = _notebook if notebook else _article
+    return ARTICLE.sub(lambda m: m.group(1) + mark_up(m.group(2)) + m.group(3), output, count=1)
 
 
 def on_post_page(output: str, page, config) -> str:
-    return defer_offscreen(output)
+    return defer_offscreen(output, notebook=page.file.src_uri.endswith(".ipynb"))

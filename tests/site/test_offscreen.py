@@ -88,7 +88,7 @@ NOTEBOOK_CELL = ('<div class="highlight-ipynb hl-python"><pre><span></span>'
 
 def test_notebook_pages_defer_only_their_code_cells():
     page = article('<div class="jupyter-wrapper">' + NOTEBOOK_CELL + TABLE + DISPLAY + "</div>")
-    out = hook.defer_offscreen(page)
+    out = hook.defer_offscreen(page, notebook=True)
     # 2 lines of JupyterLab's 18.2 px + 10 px padding
     assert ('<div class="highlight-ipynb hl-python" data-md-defer style="contain-intrinsic-'
             'block-size: auto 46.4px"><pre>') in out
@@ -115,7 +115,7 @@ def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site
         if not body:
             continue
         body = body.group(2)
-        if hook.NOTEBOOK_MARK in text:
+        if 'class="jupyter-wrapper"' in text:  # a page made from a notebook
             assert not re.search(r'<div class="highlight-ipynb[\w -]*"><pre>', body), page
             checked += body.count("data-md-defer")
             continue
@@ -157,7 +157,8 @@ def test_nested_lists_count_their_top_level_items():
     nested = f"<ul>\n<li>{LONG}<ul>\n<li>子项</li>\n</ul>\n</li>\n<li>二</li>\n</ul>"
     blocks = list(hook.top_level(nested))
     assert [tag for tag, _, _ in blocks] == ["ul"]
-    items = [t for t, _, _ in hook.top_level(hook.inner(nested))]
+    start, end = hook.content_span(nested)
+    items = [t for t, _, _ in hook.top_level(nested[start:end])]
     assert items == ["li", "li"]
 
 
@@ -172,7 +173,8 @@ def test_notebook_markdown_cells_defer_their_long_paragraphs():
     cell = ('<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedHTMLCommon '
             f'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
             f"<p>{LONG}</p></div></div>")
-    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'))
+    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'),
+                               notebook=True)
     # Markdown cells are 1.875 em narrower than the article
     lines = math.ceil(84 / ((hook.TEXT_WIDTHS["narrow"] - 1.875) * hook.LINE_FILL))
     assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines * 1.6:g}em; ' in out
