@@ -9,7 +9,7 @@ same output after any kind of navigation.
   the inside of each element is replaced by KaTeX's HTML.
 * Notebook pages (mkdocs-jupyter): the Markdown cells keep ``$…$`` / ``$$…$$`` in their
   text; they are split the way KaTeX's auto-render does it (braces balanced, code,
-  ``<pre>``, scripts and styles left alone).
+  ``<pre>``, scripts, styles and the copy buttons' source text left alone).
 
 A formula KaTeX cannot typeset (unbalanced braces, unknown command…) fails the build
 with the page and the formula named, so it never reaches readers as red text.
@@ -31,8 +31,12 @@ RENDERER = Path(__file__).resolve().with_name("katex_render.cjs")
 
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 # Markup that is not prose: left untouched when looking for $…$ in notebook cells.
+# mkdocs-jupyter keeps each code cell's source a second time, as escaped text in a
+# hidden <div class="clipboard-copy-txt"> that its copy button copies: code, not prose.
 NOT_PROSE = re.compile(
-    r"<(script|style|pre|code|textarea|svg)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+    r"<(script|style|pre|code|textarea|svg)\b.*?</\1\s*>"
+    r"|<div\b[^>]*\bclass=\"clipboard-copy-txt\"[^>]*>.*?</div\s*>"
+    r"|<!--.*?-->|<[^>]*>", re.S | re.I)
 # auto-render's delimiters, in its order: the longer ones first
 DELIMITERS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False))
 LEFT = re.compile("|".join(re.escape(left) for left, _, _ in DELIMITERS))

@@ -110,7 +110,9 @@ ASCII_EM, FORMULA_EM, LINE_FILL = 0.55, 0.7, 0.95
 # blocks narrower than this (ems of text, about three phone lines) cost little to lay out
 MIN_PROSE_WIDTH = 60
 PROSE = ("p", "ul", "ol")
-INLINE_MATH = 'class="arithmatex"'
+# a typeset formula (katex_prerender runs first): arithmatex's on Markdown pages, bare
+# KaTeX in notebook Markdown cells
+INLINE_MATH = 'class="katex"'
 KATEX_HTML = re.compile(r'<span class="katex-html"[^>]*>(.*?)</span></span>(?=</span>)', re.S)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "source", "track", "wbr"}

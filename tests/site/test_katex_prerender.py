@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 
@@ -49,11 +51,33 @@ def test_notebook_prose_is_split_like_auto_render():
 def test_notebook_code_and_scripts_are_left_alone():
     page = ('<script>var s = "$a$";</script><div class="jupyter-wrapper">'
             '<div class="jp-RenderedMarkdown"><p>see $\\alpha$ and <code>$HOME$</code></p>'
-            '<pre>echo $x$</pre><style>/* $y$ */</style></div></div>')
+            '<pre>echo $x$</pre><style>/* $y$ */</style></div>'
+            '<div class="clipboard-copy-txt" id="cell-1">ax.set(xlabel=r"$\\theta_0$")</div>'
+            '</div>')
     out = kp.typeset(page, "notebooks/x.ipynb")
     assert out.count('class="katex"') == 1
-    for kept in ('var s = "$a$";', "<code>$HOME$</code>", "<pre>echo $x$</pre>", "/* $y$ */"):
+    for kept in ('var s = "$a$";', "<code>$HOME$</code>", "<pre>echo $x$</pre>", "/* $y$ */",
+                 'id="cell-1">ax.set(xlabel=r"$\\theta_0$")</div>'):
         assert kept in out
+
+
+def test_notebook_copy_buttons_copy_the_code_cell_exactly(site):
+    """mkdocs-jupyter's copy button copies a hidden <div class="clipboard-copy-txt">: in
+    every built notebook it holds each code cell's source unchanged, also where the code
+    has $…$ (Matplotlib labels), which is code and not a formula to typeset."""
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert pages
+    code_with_dollars = 0
+    for page in pages:
+        built = page.read_text(encoding="utf-8")
+        notebook = json.loads(next(page.parent.glob("*.ipynb")).read_text(encoding="utf-8"))
+        sources = ["".join(cell["source"]) for cell in notebook["cells"]
+                   if cell["cell_type"] == "code"]
+        copied = re.findall(r'<div class="clipboard-copy-txt" id="cell-\d+">(.*?)</div>',
+                            built, re.S)
+        assert [html.unescape(text) for text in copied] == sources, page.parent.name
+        code_with_dollars += sum(re.search(r"\$[^$\n]+\$", s) is not None for s in sources)
+    assert code_with_dollars, "no notebook code has $…$ any more: this test checks less"
 
 
 def test_a_formula_with_an_error_fails_naming_page_and_formula():

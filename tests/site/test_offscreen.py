@@ -178,3 +178,16 @@ def test_notebook_markdown_cells_defer_their_long_paragraphs():
     # Markdown cells are 1.875 em narrower than the article
     lines = math.ceil(84 / ((hook.TEXT_WIDTHS["narrow"] - 1.875) * hook.LINE_FILL))
     assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines * 1.6:g}em; ' in out
+
+
+def test_notebook_markdown_cells_defer_short_paragraphs_with_a_formula():
+    """Notebook formulas are bare KaTeX (no arithmatex wrapper): still deferred."""
+    formula = ('<span class="katex"><span class="katex-html" aria-hidden="true">'
+               '<span class="base"><span class="mord">x</span></span></span></span>')
+    cell = ('<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedHTMLCommon '
+            'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
+            f'<h2 id="">标题</h2><p>误差 {formula} 收缩。</p><p>没有公式。</p></div></div>')
+    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'),
+                               notebook=True)
+    assert '</h2><p data-md-defer="text" style="--md-defer-narrow: 1.6em; ' in out
+    assert "<p>没有公式。</p>" in out
