@@ -145,10 +145,13 @@ def test_long_paragraphs_and_lists_get_a_phone_and_a_desktop_estimate():
             f'--md-defer-wide: {2 * item[1] * 1.6 + 0.5:g}em">') in out
 
 
+# KaTeX's markup of an inline x (katex_prerender)
+KATEX_X = ('<span class="katex"><span class="katex-html" aria-hidden="true">'
+           '<span class="base"><span class="mord">x</span></span></span></span>')
+
+
 def test_a_short_paragraph_with_a_formula_is_deferred():
-    formula = ('<span class="arithmatex"><span class="katex"><span class="katex-html" '
-               'aria-hidden="true"><span class="base"><span class="mord">x</span></span>'
-               '</span></span></span>')
+    formula = f'<span class="arithmatex">{KATEX_X}</span>'
     out = hook.defer_offscreen(article(f"<p>设 {formula}。</p>"))
     assert '<p data-md-defer="text" style="--md-defer-narrow: 1.6em; ' in out
 
@@ -169,12 +172,17 @@ def test_top_level_skips_scripts_comments_and_quoted_brackets():
         ("p", '<p title="a > b">x</p>'), ("div", "<div><p>y</p></div>")]
 
 
-def test_notebook_markdown_cells_defer_their_long_paragraphs():
+def notebook_markdown(inner: str) -> str:
+    """A notebook page with one Markdown cell holding ``inner``, marked up by the hook."""
     cell = ('<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedHTMLCommon '
-            f'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
-            f"<p>{LONG}</p></div></div>")
-    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'),
-                               notebook=True)
+            'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
+            f"{inner}</div></div>")
+    return hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'),
+                                notebook=True)
+
+
+def test_notebook_markdown_cells_defer_their_long_paragraphs():
+    out = notebook_markdown(f"<p>{LONG}</p>")
     # Markdown cells are 1.875 em narrower than the article
     lines = math.ceil(84 / ((hook.TEXT_WIDTHS["narrow"] - 1.875) * hook.LINE_FILL))
     assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines * 1.6:g}em; ' in out
@@ -182,12 +190,6 @@ def test_notebook_markdown_cells_defer_their_long_paragraphs():
 
 def test_notebook_markdown_cells_defer_short_paragraphs_with_a_formula():
     """Notebook formulas are bare KaTeX (no arithmatex wrapper): still deferred."""
-    formula = ('<span class="katex"><span class="katex-html" aria-hidden="true">'
-               '<span class="base"><span class="mord">x</span></span></span></span>')
-    cell = ('<div class="jp-Cell jp-MarkdownCell"><div class="jp-RenderedHTMLCommon '
-            'jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
-            f'<h2 id="">标题</h2><p>误差 {formula} 收缩。</p><p>没有公式。</p></div></div>')
-    out = hook.defer_offscreen(article(f'<div class="jupyter-wrapper">{cell}</div>'),
-                               notebook=True)
+    out = notebook_markdown(f'<h2 id="">标题</h2><p>误差 {KATEX_X} 收缩。</p><p>没有公式。</p>')
     assert '</h2><p data-md-defer="text" style="--md-defer-narrow: 1.6em; ' in out
     assert "<p>没有公式。</p>" in out
