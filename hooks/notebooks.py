@@ -129,6 +129,13 @@ MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\
                      r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">'
                      r'.*?</script>\s*(?:<!-- End of mathjax configuration -->)?', re.S)
 
+# Two slips in mkdocs-jupyter's output: its template writes every copy button as
+# `<clipboard-copy for="cell-1", aria-label=…>` (an attribute named ",", serialized as
+# `,=""` once the HTML has been parsed and written again); and it appends
+# its Pygments stylesheet as the repr of a Python list (`<style>['pre { … }']</style>`),
+# about 5 KB that no browser can parse into a single rule.
+STRAY_COMMA = re.compile(r'(<clipboard-copy\b[^>]*?)(?: ,=""|(?<=")\s*,(?=\s))')
+LIST_REPR_STYLE = re.compile(r"<style>\s*\['.*?'\]\s*</style>\s*", re.S)
 
 # Plots that nbconvert inlines as base64 (a notebook page was up to 1.5 MB of HTML)
 DATA_IMG = re.compile(
@@ -224,10 +231,11 @@ def extract_images(output: str, out_dir: Path) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy;
-    drop its MathJax loader; plots become image files."""
+    drop its MathJax loader and the two slips above; plots become image files."""
     if not page.file.src_uri.startswith(f"{SOURCE_DIR}/"):
         return output
     output = MATHJAX.sub("", output)
+    output = LIST_REPR_STYLE.sub("", STRAY_COMMA.sub(r"\1", output))
     if page.file.src_uri.endswith(".ipynb"):
         output = extract_images(output, Path(config["site_dir"]) / page.url)
     if "cdnjs" not in output:
