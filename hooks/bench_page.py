@@ -151,17 +151,23 @@ def lighthouse_table(result: dict) -> list[str]:
     pages = result.get("pages") or {}
     if not pages:
         return []
-    rows = ["| 页面 | 性能 | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) | TBT (ms) "
-            "| 未满分的审计项 |",
+    rows = ["| 页面 | 性能（各次范围） | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) "
+            "| TBT (ms) | 未满分的审计项 |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for page, s in sorted(pages.items()):
         lost = "、".join(md_escape(a) for a in s.get("audits_below_100") or []) or "—"
+        perf = fmt(s.get("performance"))
+        runs = s.get("performance_runs") or []
+        if len(runs) > 1 and min(runs) != max(runs):
+            perf += f"（{fmt(min(runs))}–{fmt(max(runs))}）"
         rows.append(
-            f"| `{page}` | {fmt(s.get('performance'))} | {fmt(s.get('accessibility'))} | "
+            f"| `{page}` | {perf} | {fmt(s.get('accessibility'))} | "
             f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | {fmt(s.get('bytes'))} | "
             f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {lost} |"
         )
-    return ["", "各页面得分（移动端预设，每页取性能分的中位数那次运行）：", "", *rows]
+    intro = ("各页面得分（移动端预设，每页取性能分的中位数那次运行；"
+             "括号里是各次运行的最低与最高分）：")
+    return ["", intro, "", *rows]
 
 
 def section(result: dict, chart_url: str | None) -> str:

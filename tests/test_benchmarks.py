@@ -16,7 +16,13 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _common import REQUIRED_FIELDS  # noqa: E402
-from bench_page import REQUIRED, load_results, section, target_met  # noqa: E402
+from bench_page import (  # noqa: E402
+    REQUIRED,
+    lighthouse_table,
+    load_results,
+    section,
+    target_met,
+)
 
 SCRIPTS = sorted(
     p.stem for p in (ROOT / "benchmarks").glob("*.py")
@@ -59,6 +65,16 @@ def test_page_section_shows_every_figure():
         text = section(data, None)
         assert f"{{#bench-{data['name']}}}" in text
         assert any(peer in text for peer in data["peers"])
+
+
+def test_lighthouse_table_shows_the_median_run_and_the_range_of_all_runs():
+    result = {"pages": {
+        "/a/": {"performance": 93, "performance_runs": [83, 91, 93, 95, 95], "accessibility": 100},
+        "/b/": {"performance": 99, "performance_runs": [99, 99, 99], "accessibility": 100},
+    }}
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
+            for line in lighthouse_table(result) if line.startswith("| `")}
+    assert rows == {"`/a/`": "93（83–95）", "`/b/`": "99"}
 
 
 def test_target_verdict_follows_the_ratio():
