@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 import tinycss2
+import yaml
 from sitebuild import EXPECTED_FIRST, ROOT, load_hook, nav_pages, run_build
 
 DOCS = ROOT / "docs"
@@ -325,6 +326,39 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     lines = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     assert "make test" in lines, ".ci/run does not call `make test`"
+
+
+def _workflow(name: str) -> dict:
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def _steps(job: dict, action: str) -> list[dict]:
+    return [s for s in job["steps"] if s.get("uses", "").split("@")[0] == action]
+
+
+def _commands(job: dict) -> list[str]:
+    return [ln.strip() for s in job["steps"] for ln in s.get("run", "").splitlines()]
+
+
+def test_github_workflows_test_like_the_readme_and_deploy_the_strict_build():
+    test, deploy = _workflow("test.yml"), _workflow("deploy.yml")
+    job = test["jobs"]["test"]
+    assert {"push", "pull_request"} <= set(test["on"]) and "make test" in _commands(job)
+    shots = _steps(job, "actions/upload-artifact")  # written by tests/browser/browserkit.py
+    assert shots and shots[0]["with"]["path"].rstrip("/") == "test-artifacts"
+    assert shots[0].get("if") == "always()", "screenshots must be kept when a test fails"
+    build = deploy["jobs"]["build"]
+    assert "make build" in _commands(build)  # mkdocs build --strict into site/
+    assert [s["with"]["path"] for s in _steps(build, "actions/upload-pages-artifact")] == ["site"]
+    publish = deploy["jobs"]["deploy"]
+    assert publish["needs"] == "build" and _steps(publish, "actions/deploy-pages")
+    assert publish["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [s["uses"] for wf in (test, deploy) for j in wf["jobs"].values()
+            for s in j["steps"] if "uses" in s]
+    unpinned = [u for u in uses if not re.search(r"@v\d+\.\d+\.\d+$", u)]
+    assert not unpinned, f"actions without an exact version: {unpinned}"
 
 
 # ---------------------------------------------------------------- bad input
