@@ -129,12 +129,12 @@ MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\
                      r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">'
                      r'.*?</script>\s*(?:<!-- End of mathjax configuration -->)?', re.S)
 
-# Two slips in mkdocs-jupyter's output: its template writes every copy button as
-# `<clipboard-copy for="cell-1", aria-label=…>` (an attribute named ",", serialized as
-# `,=""` once the HTML has been parsed and written again); and it appends
-# its Pygments stylesheet as the repr of a Python list (`<style>['pre { … }']</style>`),
-# about 5 KB that no browser can parse into a single rule.
-STRAY_COMMA = re.compile(r'(<clipboard-copy\b[^>]*?)(?: ,=""|(?<=")\s*,(?=\s))')
+# Two slips in mkdocs-jupyter's output: a stray comma in its template
+# (`for="cell-{{ id }}", aria-label=…`) reaches the page as an attribute named ",",
+# `<clipboard-copy ,="" aria-label=… for=…>`; and it appends its Pygments stylesheet as
+# the repr of a Python list (`<style>['pre { … }']</style>`), about 5 KB that no browser
+# can parse into a single rule.
+STRAY_COMMA = re.compile(r'(<clipboard-copy\b[^>]*?) ,=""')
 LIST_REPR_STYLE = re.compile(r"<style>\s*\['.*?'\]\s*</style>\s*", re.S)
 
 # Plots that nbconvert inlines as base64 (a notebook page was up to 1.5 MB of HTML)
