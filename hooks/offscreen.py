@@ -25,12 +25,22 @@ the browser does less of that work up front; nothing a reader sees changes.
   whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
   a block first comes into view, so the skipped blocks are not laid out one by one.
 
-* Tables and Mermaid sources are wrapped in ``<div class="md-scope">`` (``display:
-  contents``, no box).  Material replaces both at start-up (a scroll wrapper around
-  each table, an SVG for each diagram).  Inserting a node straight into the article
-  makes Chromium re-style the whole article (Material's CSS has sibling selectors
-  such as ``table:not([class]) + *``); inside the wrapper only the wrapper's content
-  is re-styled.
+* Tables get Material's scroll wrapper (``.md-typeset__scrollwrap >
+  .md-typeset__table``) at build time, and the class ``prewrapped`` so that Material's
+  start-up script, which wraps every ``table:not([class])``, leaves them where they
+  are.  Moving a table takes it out of the page and puts it back: for the 51-row
+  errata table that is about 1,500 nodes re-styled, some 60 ms of main-thread time
+  on Lighthouse's phone.  Material's ``table:not([class])`` rules are copied at build
+  time from its own stylesheet with the selector rewritten to ``table.prewrapped``
+  (:func:`prewrapped_table_css`; pages with a table get them in a ``<style>``), so the
+  tables look exactly as Material draws them, also after a Material upgrade.
+  tests/browser compares the computed styles with Material's own.
+
+* Mermaid sources are wrapped in ``<div class="md-scope">`` (``display: contents``, no
+  box).  Material replaces each with an SVG at start-up.  Inserting a node straight
+  into the article makes Chromium re-style the whole article (Material's CSS has
+  sibling selectors such as ``table:not([class]) + *``); inside the wrapper only the
+  wrapper's content is re-styled.
 
 * Notebook pages (mkdocs-jupyter): each code cell's scroll box
   (``div.highlight-ipynb``) is deferred the same way (JupyterLab's stylesheet sets code
@@ -43,6 +53,10 @@ from __future__ import annotations
 import html
 import math
 import re
+from pathlib import Path
+
+import tinycss2
+from mkdocs.exceptions import PluginError
 
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 
@@ -198,8 +212,8 @@ def _article(body: str) -> str:
     body = DISPLAY.sub(lambda m: f'{m.group(1)}<span class="katex-display"'
                                  f'{_defer(display_height(m.group(2)))}>{m.group(2)}</div>',
                        body)
-    body = TABLE.sub(lambda m: f'<div class="md-scope"><table{_defer(table_height(m.group(1)))}>'
-                               f"{m.group(1)}</table></div>", body)
+    body = TABLE.sub(lambda m: f"{SCROLLWRAP}<table{PREWRAPPED}{_defer(table_height(m.group(1)))}>"
+                               f"{m.group(1)}</table>{SCROLLWRAP_END}", body)
     return MERMAID.sub(lambda m: f'<div class="md-scope">{m.group(0)}</div>', body)
 
 
@@ -220,6 +234,68 @@ def defer_offscreen(output: str, notebook: bool = False) -> str:
     a page mkdocs-jupyter made from a notebook)."""
     mark_up = _notebook if notebook else _article
     return ARTICLE.sub(lambda m: m.group(1) + mark_up(m.group(2)) + m.group(3), output, count=1)
+
+
+# ------------------------------------------------------------------ tables
+# Material's table component (bundle.js): every ``table:not([class])`` of the article is
+# replaced by this wrapper with the table inside
+SCROLLWRAP = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+SCROLLWRAP_END = "</div></div>"
+PREWRAPPED_CLASS = "prewrapped"
+PREWRAPPED = f' class="{PREWRAPPED_CLASS}"'
+MATERIAL_TABLE = "table:not([class])"
+MATERIAL_CSS = "assets/stylesheets/main.*.min.css"
+
+
+def _selectors(prelude: list) -> list[str]:
+    """The selectors of a rule's selector list (split at its top-level commas)."""
+    parts: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [tinycss2.serialize(p).strip() for p in parts]
+
+
+def _table_rules(rules: list) -> list[str]:
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            chosen = [s.replace(MATERIAL_TABLE, f"table.{PREWRAPPED_CLASS}")
+                      for s in _selectors(rule.prelude) if MATERIAL_TABLE in s]
+            if chosen:
+                out.append(",".join(chosen) + "{" + tinycss2.serialize(rule.content).strip() + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
+            inner = _table_rules(tinycss2.parse_rule_list(rule.content, True, True))
+            if inner:
+                out.append(f"@media {tinycss2.serialize(rule.prelude).strip()}{{{''.join(inner)}}}")
+    return out
+
+
+def prewrapped_table_css(material_css: str) -> str:
+    """Material's rules for ``table:not([class])`` (kept inside their ``@media``) with
+    the selector rewritten for the tables wrapped at build time; other selectors of
+    the same rule are left out."""
+    rules = _table_rules(tinycss2.parse_stylesheet(material_css, True, True))
+    if not rules:
+        raise PluginError(f"Material's stylesheet has no rule for {MATERIAL_TABLE}: "
+                          "its table component changed, see hooks/offscreen.py")
+    return "".join(rules)
+
+
+def material_stylesheet(theme_dirs: list[str]) -> Path:
+    """Material's main stylesheet, from the theme's template folders."""
+    found = sorted({p for d in theme_dirs for p in Path(d).glob(MATERIAL_CSS)})
+    if len(found) != 1:
+        raise PluginError(f"expected one Material {MATERIAL_CSS}, found {found or 'none'}")
+    return found[0]
+
+
+def on_env(env, config, files):
+    css = material_stylesheet(config.theme.dirs).read_text(encoding="utf-8")
+    env.globals["prewrapped_table_css"] = prewrapped_table_css(css)
+    return env
 
 
 def on_post_page(output: str, page, config) -> str:

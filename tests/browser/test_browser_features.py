@@ -1,6 +1,7 @@
 """Features a reader uses, in chromium: math after navigation, a bad formula, the
 Mermaid map (light and dark, inside Material's closed shadow root), Chinese search,
-the copy button of embedded snippets, content tabs, the palette, the 404 page."""
+the copy button of embedded snippets, tables wrapped at build time, content tabs, the
+palette, the 404 page."""
 
 from __future__ import annotations
 
@@ -440,6 +441,88 @@ def test_deferred_blocks_are_all_laid_out_for_printing(open_page, base_url, site
     assert page.evaluate(skipped) > 0  # on screen, blocks may be skipped
     page.emulate_media(media="print")
     assert page.evaluate(skipped) == 0
+    assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ tables
+# Removals of <table> elements from the document, counted from the first byte on
+MOVED_TABLES = """
+window.__movedTables = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const node of r.removedNodes) if (node.nodeName === 'TABLE') window.__movedTables++;
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+# Each table of the article against a copy Material would style itself, put in its
+# place: the same table without a class, in the wrapper Material builds.  Returns the
+# wrapping problems and the computed properties that differ between the two.
+TABLE_STYLES = """() => {
+  const problems = [], differ = [];
+  const tables = [...document.querySelectorAll('article.md-typeset table')];
+  const freeze = document.createElement('style');  // lay out skipped blocks as well
+  freeze.textContent = '[data-md-defer] { content-visibility: visible !important; }';
+  document.head.append(freeze);
+  tables.forEach((table, n) => {
+    const inner = table.parentElement, outer = inner && inner.parentElement;
+    if (table.className !== 'prewrapped' || !inner.matches('.md-typeset__table')
+        || !outer.matches('.md-typeset__scrollwrap')
+        || outer.parentElement.closest('.md-typeset__table')) {
+      const where = outer ? outer.outerHTML.slice(0, 120) : table.outerHTML.slice(0, 120);
+      problems.push(`table ${n}: not in one build-time wrapper: ${where}`);
+      return;
+    }
+    // the wrappers, the table, its sections and everything in its first three rows
+    const parts = (root) => [root, root.firstElementChild, ...root.querySelectorAll(
+      'table, thead, tbody, tr:nth-child(-n+3), tr:nth-child(-n+3) *')];
+    const styles = (root) => parts(root).map((el) => {
+      const st = getComputedStyle(el), out = [el.localName];
+      for (const prop of st) out.push([prop, st.getPropertyValue(prop)]);
+      return out;
+    });
+    const ours = styles(outer);
+    const copy = outer.cloneNode(true);  // in the same place, instead of the table
+    copy.querySelector('table').removeAttribute('class');
+    outer.replaceWith(copy);
+    const material = styles(copy);
+    copy.replaceWith(outer);
+    ours.forEach(([name, ...props], i) => props.forEach(([prop, value], j) => {
+      const theirs = material[i][j + 1];
+      if (theirs[0] !== prop || theirs[1] !== value) {
+        differ.push(`table ${n} <${name}> ${prop}: ${value} vs Material's ${theirs[1]}`);
+      }
+    }));
+  });
+  freeze.remove();
+  return { tables: tables.length, problems, differ: differ.slice(0, 20) };
+}"""
+
+
+def test_tables_wrapped_at_build_time_look_as_material_draws_them(open_page, base_url, site_dir,
+                                                                 site_pages):
+    """Material wraps every ``table:not([class])`` in its scroll container at start-up,
+    taking the table out of the page and putting it back; hooks/offscreen.py builds
+    the wrapper into the page instead and gives the table a class, so nothing moves.
+    The table must then look exactly like the one Material would have made: every
+    computed property of the wrapper, the table and its first rows equals that of a
+    class-less copy in Material's own wrapper, put in its place (on a phone; printed
+    too, for the two pages with the most tables and rows)."""
+    paths = pages_with(site_dir, site_pages, '<table class="prewrapped"')
+    assert {"errata/", "benchmarks/"} <= set(paths) and len(paths) >= 5, paths
+    checked = 0
+    page, watch = open_page("light", viewport=MOBILE)
+    page.add_init_script(MOVED_TABLES)
+    for media, where in (("screen", paths), ("print", ["errata/", "benchmarks/"])):
+        page.emulate_media(media=media)
+        for path in where:
+            page.goto(base_url + path, wait_until="load")
+            result = page.evaluate(TABLE_STYLES)
+            assert result["tables"] > 0 and not result["problems"], (path, result["problems"])
+            assert not result["differ"], (path, media, result["differ"])
+            assert page.evaluate("window.__movedTables") == 0, f"/{path}: a table was moved"
+            checked += result["tables"]
+    assert checked >= 20
     assert not watch.problems(), watch.problems()
 
 

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
+import material
+import pytest
+from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import yaml_load
 from sitebuild import ROOT, load_hook
 
 hook = load_hook("offscreen")
+
+
+def material_templates() -> Path:
+    return Path(material.__file__).parent / "templates"
 
 
 def article(body: str) -> str:
@@ -55,13 +63,51 @@ def test_display_formula_height_comes_from_katex_tallest_strut():
     assert hook.display_height('<span class="strut" style="height:0.4em;">') == "1.54em"
 
 
-def test_tables_are_scoped_and_deferred_with_a_row_based_estimate():
+def test_tables_get_material_wrapper_at_build_time_and_a_row_based_estimate():
     out = hook.defer_offscreen(article(TABLE))
-    assert re.search(r'<div class="md-scope"><table data-md-defer style="contain-intrinsic-'
-                     r'block-size: auto ([0-9.]+)em">.*?</table></div>', out, re.S)
+    assert re.search(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+                     r'<table class="prewrapped" data-md-defer style="contain-intrinsic-'
+                     r'block-size: auto ([0-9.]+)em">.*?</table></div></div>', out, re.S)
     # two columns share a row's 30 characters: the header row is 1 line, the body
     # row's 30-character cell wraps to 2 lines; + the table's own padding
     assert hook.table_height(TABLE) == f"{1 + (1 * 1.5 + 1) + (2 * 1.5 + 1):g}em"
+
+
+MATERIAL_LIKE_CSS = (
+    ".md-typeset h1{margin:0}"
+    ".md-typeset table:not([class]){display:inline-block;font-size:.64rem}"
+    "@media print{.md-typeset table:not([class]){display:table}.md-typeset h1{color:red}}"
+    "@media screen{.md-typeset pre{margin:0}}"
+    ".md-typeset table:not([class]) td,.md-typeset .other td{padding:.9375em 1.25em}"
+    '[dir=rtl] .md-typeset table:not([class]) th:not([align]){content:"{,}";text-align:right}')
+
+
+def test_material_table_rules_are_copied_for_the_prewrapped_tables():
+    """Only the rules (and, of a selector list, only the selectors) that style
+    ``table:not([class])``, inside their @media, with the selector rewritten."""
+    assert hook.prewrapped_table_css(MATERIAL_LIKE_CSS) == (
+        ".md-typeset table.prewrapped{display:inline-block;font-size:.64rem}"
+        "@media print{.md-typeset table.prewrapped{display:table}}"
+        ".md-typeset table.prewrapped td{padding:.9375em 1.25em}"
+        '[dir=rtl] .md-typeset table.prewrapped th:not([align]){content:"{,}";text-align:right}')
+
+
+def test_a_material_without_table_rules_fails_the_build():
+    with pytest.raises(PluginError, match=r"table:not\(\[class\]\)"):
+        hook.prewrapped_table_css(".md-typeset h1{margin:0}")
+
+
+def test_material_installed_stylesheet_styles_its_tables_with_the_known_rules():
+    """The rules the build copies from the installed Material: its table box, cells,
+    row hover and the print layout (the browser test compares the drawn result)."""
+    css = hook.prewrapped_table_css(hook.material_stylesheet(
+        [str(ROOT / "overrides"), str(material_templates())]).read_text(encoding="utf-8"))
+    for rule in (".md-typeset table.prewrapped{display:inline-block;",
+                 "@media print{.md-typeset table.prewrapped{display:table}}",
+                 ".md-typeset table.prewrapped td{padding:",
+                 ".md-typeset table.prewrapped tbody tr:hover{"):
+        assert rule in css
+    assert "not([class])" not in css
 
 
 def test_a_formula_in_a_cell_counts_once_not_twice():
@@ -122,6 +168,14 @@ def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site
         assert "<pre><span></span><code>" not in body, page
         assert '<span class="katex-display">' not in body, page
         assert "<table>" not in body, page
+        tables = body.count('<table class="prewrapped"')
+        assert tables == body.count("<table"), page
+        assert tables == body.count(hook.SCROLLWRAP + '<table class="prewrapped"'), page
+        # Material's table rules, right after its own stylesheets: only where needed
+        head = text[:text.index("</head>")]
+        assert ("<style>.md-typeset table.prewrapped{" in head) == (tables > 0), page
+        if tables:
+            assert head.index("table.prewrapped{") < head.index("extra.css"), page
         assert body.count('<pre class="mermaid">') == body.count(
             '<div class="md-scope"><pre class="mermaid">'), page
         checked += body.count("data-md-defer")
