@@ -70,15 +70,18 @@ def test_every_page_of_the_site_is_measured(result):
 # performance page).  The floor itself is not lowered: every other page must meet it, and
 # a page that reaches it must be taken off this list (the test below fails until it is).
 # Pages near the floor move across it between measurements on a shared 2-core machine:
-# this measurement ran with a median benchmarkIndex of 1386 (the one before, 1714), the
-# peer page scored 99 (100 before); /math/ and /math/convolution/, whose content did
-# not change, fell below the floor, and /notebooks/backprop/ rose from 92 to 98.
+# this measurement ran with a median benchmarkIndex of 1502 (the one before, 1386), the
+# peer page scored 98 (99 before).  /errata/ rose from 89 to 97 once its tables were
+# wrapped at build time (hooks/offscreen.py), /algorithms/rnn/ and /karpathy/work/ from
+# 93 to 96 and 97; /notebooks/char_rnn/ and /notebooks/word2vec/, whose pages did not
+# change, fell from 98 and 96 to 88 and 89, with runs split between a high and a low level.
 BELOW_PERFORMANCE_FLOOR = {  # page: median performance (range of the runs)
-    "/algorithms/rnn/",  # 93 (runs 83-95)
-    "/errata/",  # 89 (runs 85-96)
-    "/karpathy/work/",  # 93 (runs 88-98)
-    "/math/",  # 93 (runs 91-99)
-    "/math/convolution/",  # 94 (runs 81-96)
+    "/math/",  # 93 (runs 89-99)
+    "/math/convolution/",  # 94 (runs 84-99)
+    "/math/gradient-descent/",  # 92 (runs 87-95)
+    "/notebooks/char_rnn/",  # 88 (runs 85-98)
+    "/notebooks/convolution/",  # 92 (runs 79-96)
+    "/notebooks/word2vec/",  # 89 (runs 85-97)
 }
 
 
