@@ -245,6 +245,7 @@ PREWRAPPED_CLASS = "prewrapped"
 PREWRAPPED = f' class="{PREWRAPPED_CLASS}"'
 MATERIAL_TABLE = "table:not([class])"
 MATERIAL_CSS = "assets/stylesheets/main.*.min.css"
+CONDITIONAL = ("media", "supports")  # at-rules whose table rules are kept, nested as they are
 
 
 def _selectors(prelude: list) -> list[str]:
@@ -266,17 +267,19 @@ def _table_rules(rules: list) -> list[str]:
                       for s in _selectors(rule.prelude) if MATERIAL_TABLE in s]
             if chosen:
                 out.append(",".join(chosen) + "{" + tinycss2.serialize(rule.content).strip() + "}")
-        elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
+        elif (rule.type == "at-rule" and rule.lower_at_keyword in CONDITIONAL
+              and rule.content):
             inner = _table_rules(tinycss2.parse_rule_list(rule.content, True, True))
             if inner:
-                out.append(f"@media {tinycss2.serialize(rule.prelude).strip()}{{{''.join(inner)}}}")
+                out.append(f"@{rule.lower_at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+                           f"{{{''.join(inner)}}}")
     return out
 
 
 def prewrapped_table_css(material_css: str) -> str:
-    """Material's rules for ``table:not([class])`` (kept inside their ``@media``) with
-    the selector rewritten for the tables wrapped at build time; other selectors of
-    the same rule are left out."""
+    """Material's rules for ``table:not([class])`` (kept inside their ``@media`` or
+    ``@supports``) with the selector rewritten for the tables wrapped at build time;
+    other selectors of the same rule are left out."""
     rules = _table_rules(tinycss2.parse_stylesheet(material_css, True, True))
     if not rules:
         raise PluginError(f"Material's stylesheet has no rule for {MATERIAL_TABLE}: "

@@ -78,16 +78,19 @@ MATERIAL_LIKE_CSS = (
     ".md-typeset table:not([class]){display:inline-block;font-size:.64rem}"
     "@media print{.md-typeset table:not([class]){display:table}.md-typeset h1{color:red}}"
     "@media screen{.md-typeset pre{margin:0}}"
+    "@supports (display:grid){@media print{.md-typeset table:not([class]){color:red}}}"
     ".md-typeset table:not([class]) td,.md-typeset .other td{padding:.9375em 1.25em}"
     '[dir=rtl] .md-typeset table:not([class]) th:not([align]){content:"{,}";text-align:right}')
 
 
 def test_material_table_rules_are_copied_for_the_prewrapped_tables():
     """Only the rules (and, of a selector list, only the selectors) that style
-    ``table:not([class])``, inside their @media, with the selector rewritten."""
+    ``table:not([class])``, inside their @media and @supports, with the selector
+    rewritten."""
     assert hook.prewrapped_table_css(MATERIAL_LIKE_CSS) == (
         ".md-typeset table.prewrapped{display:inline-block;font-size:.64rem}"
         "@media print{.md-typeset table.prewrapped{display:table}}"
+        "@supports (display:grid){@media print{.md-typeset table.prewrapped{color:red}}}"
         ".md-typeset table.prewrapped td{padding:.9375em 1.25em}"
         '[dir=rtl] .md-typeset table.prewrapped th:not([align]){content:"{,}";text-align:right}')
 
