@@ -53,10 +53,14 @@ from __future__ import annotations
 import html
 import math
 import re
+import sys
 from pathlib import Path
 
 import tinycss2
 from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
+from cssrules import select_rules  # noqa: E402
 
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 
@@ -245,42 +249,19 @@ PREWRAPPED_CLASS = "prewrapped"
 PREWRAPPED = f' class="{PREWRAPPED_CLASS}"'
 MATERIAL_TABLE = "table:not([class])"
 MATERIAL_CSS = "assets/stylesheets/main.*.min.css"
-CONDITIONAL = ("media", "supports")  # at-rules whose table rules are kept, nested as they are
-
-
-def _selectors(prelude: list) -> list[str]:
-    """The selectors of a rule's selector list (split at its top-level commas)."""
-    parts: list[list] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    return [tinycss2.serialize(p).strip() for p in parts]
-
-
-def _table_rules(rules: list) -> list[str]:
-    out = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            chosen = [s.replace(MATERIAL_TABLE, f"table.{PREWRAPPED_CLASS}")
-                      for s in _selectors(rule.prelude) if MATERIAL_TABLE in s]
-            if chosen:
-                out.append(",".join(chosen) + "{" + tinycss2.serialize(rule.content).strip() + "}")
-        elif (rule.type == "at-rule" and rule.lower_at_keyword in CONDITIONAL
-              and rule.content):
-            inner = _table_rules(tinycss2.parse_rule_list(rule.content, True, True))
-            if inner:
-                out.append(f"@{rule.lower_at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
-                           f"{{{''.join(inner)}}}")
-    return out
 
 
 def prewrapped_table_css(material_css: str) -> str:
     """Material's rules for ``table:not([class])`` (kept inside their ``@media`` or
     ``@supports``) with the selector rewritten for the tables wrapped at build time;
     other selectors of the same rule are left out."""
-    rules = _table_rules(tinycss2.parse_stylesheet(material_css, True, True))
+    def rewrite(selector: str) -> str | None:
+        if MATERIAL_TABLE in selector:
+            return selector.replace(MATERIAL_TABLE, f"table.{PREWRAPPED_CLASS}")
+        return None
+
+    rules = select_rules(tinycss2.parse_stylesheet(material_css, skip_comments=True,
+                                                   skip_whitespace=True), rewrite)
     if not rules:
         raise PluginError(f"Material's stylesheet has no rule for {MATERIAL_TABLE}: "
                           "its table component changed, see hooks/offscreen.py")

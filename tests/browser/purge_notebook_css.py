@@ -26,12 +26,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+sys.path.insert(0, str(HERE.parent.parent / "hooks"))
+
+from cssrules import select_rules  # noqa: E402
 from sitebuild import ROOT, built_site  # noqa: E402
 
 OUT = ROOT / "overrides" / "partials" / "notebook.css"
 # the first bytes of mkdocs-jupyter's inlined index.css (overrides/main.html looks for it)
 MARKER = '@charset "UTF-8";.jupyter-wrapper{'
-KEEP_AT_RULES = {"media", "supports"}
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 
 
@@ -94,36 +96,6 @@ def selector_matches(selector: str, classes: set[str], ids: set[str], tags: set[
     return True
 
 
-def split_selectors(prelude) -> list[str]:
-    """A selector list split at its top-level commas (not those inside :is(…))."""
-    out, current = [], []
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            out.append(tinycss2.serialize(current).strip())
-            current = []
-        else:
-            current.append(token)
-    out.append(tinycss2.serialize(current).strip())
-    return [s for s in out if s]
-
-
-def purge_rules(rules, vocab) -> list[str]:
-    out = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            selectors = split_selectors(rule.prelude)
-            kept = [s for s in selectors if s and selector_matches(s, *vocab)]
-            if kept:
-                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content).strip() + "}")
-        elif rule.type == "at-rule" and rule.lower_at_keyword in KEEP_AT_RULES and rule.content:
-            inner = purge_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                                         skip_whitespace=True), vocab)
-            if inner:
-                out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{"
-                           + "".join(inner) + "}")
-    return out
-
-
 def _clean(rules, used: set[str]) -> tuple[list[str], bool]:
     """Rules without the custom-property declarations not in ``used``; and whether
     anything was removed."""
@@ -169,7 +141,8 @@ def drop_unused_properties(css: str, outside: set[str]) -> str:
 def purge(site: Path) -> str:
     vocab = notebook_vocabulary(site)
     rules = tinycss2.parse_stylesheet(source_css(), skip_comments=True, skip_whitespace=True)
-    return drop_unused_properties("\n".join(purge_rules(rules, vocab)), outside_references(site))
+    return drop_unused_properties("\n".join(select_rules(
+        rules, lambda s: s if selector_matches(s, *vocab) else None)), outside_references(site))
 
 
 def write(css: str) -> None:
