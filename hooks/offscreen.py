@@ -19,7 +19,9 @@ the browser does less of that work up front; nothing a reader sees changes.
   - display formula: KaTeX's tallest strut × 1.21 em (KaTeX's font size);
   - table: an estimate from the longest cell of each row and the number of columns;
   - paragraph or list: its text width over the column width, for a phone and for a
-    desktop column (extra.css picks one with a media query).
+    desktop column (extra.css picks one with a media query).  Those inside an
+    admonition (the "验证" boxes, the corrections) as well, with the admonition's
+    narrower column and smaller type.
 
   Material measures code blocks at start-up (to add the copy button and decide
   whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
@@ -139,6 +141,14 @@ TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
                    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>",
                    re.S | re.I)
 NOTEBOOK_CONTAINER = re.compile(r'<div class="(?:jp-|jupyter-wrapper)')
+# Admonitions and open collapsible blocks (Material): text at 0.8 of the article's size
+# (errata.css: 0.85 for the corrections), inside 0.6 rem of padding and a 0.075 rem
+# border on each side, 1.6875 article ems in all.  A closed <details> is not drawn, so
+# it is left alone; hooks/corrections.py wraps each correction in an anchor <div>.
+ADMONITION = re.compile(r'<div class="admonition(?: (?P<div>[^"]*))?"|<details(?: class="'
+                        r'(?P<details>[^"]*)")? open\b')
+ANCHOR = '<div class="erratum-anchor"'
+ADMONITION_INDENT, ADMONITION_FONT, ERRATUM_FONT = 1.6875, 0.8, 0.85
 
 
 def top_level(body: str):
@@ -184,25 +194,38 @@ def text_height(block: str, width: float) -> float:
     return sum(lines) * TEXT_LINE + ITEM_GAP * (len(lines) - 1)
 
 
-def _defer_text(block: str, indent: float) -> str:
+def _defer_text(block: str, indent: float, scale: float) -> str:
     tag = re.match(r"<(\w+)", block).group(1)
-    heights = "; ".join(f"--md-defer-{name}: {text_height(block, width - indent):g}em"
-                        for name, width in TEXT_WIDTHS.items())
+    heights = "; ".join(
+        f"--md-defer-{name}: {text_height(block, (width - indent) / scale):g}em"
+        for name, width in TEXT_WIDTHS.items())
     return f'<{tag} data-md-defer="text" style="{heights}"' + block[len(tag) + 1:]
 
 
-def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False) -> str:
-    """Defer the top-level paragraphs and lists of ``body`` that are worth it; in a
-    notebook, those of the Markdown cells (inside JupyterLab's containers)."""
+def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False,
+                 scale: float = 1.0) -> str:
+    """Defer the top-level paragraphs and lists of ``body`` that are worth it, and those
+    of its admonitions; in a notebook, those of the Markdown cells (inside JupyterLab's
+    containers).  ``indent``: how much narrower than the article the text column is, in
+    article ems; ``scale``: the text's size relative to the article's."""
     out, last = [], 0
     for tag, start, end in top_level(body):
         block, new = body[start:end], None
         if (tag in PROSE and re.match(r"<\w+>", block)
                 and (INLINE_MATH in block or text_width(block) >= MIN_PROSE_WIDTH)):
-            new = _defer_text(block, indent)
+            new = _defer_text(block, indent, scale)
         elif notebook and tag == "div" and NOTEBOOK_CONTAINER.match(block):
             s, e = content_span(block)
             new = block[:s] + _defer_prose(block[s:e], NOTEBOOK_INDENT, True) + block[e:]
+        elif scale == 1.0 and block.startswith(ANCHOR):
+            s, e = content_span(block)
+            new = block[:s] + _defer_prose(block[s:e], indent) + block[e:]
+        elif scale == 1.0 and (m := ADMONITION.match(block)):
+            classes = (m.group("div") or m.group("details") or "").split()
+            font = ERRATUM_FONT if "erratum" in classes else ADMONITION_FONT
+            s, e = content_span(block)
+            new = (block[:s] + _defer_prose(block[s:e], indent + ADMONITION_INDENT,
+                                            notebook, font) + block[e:])
         if new is not None and new != block:
             out += [body[last:start], new]
             last = end

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import material
 import pytest
+import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import yaml_load
 from sitebuild import ROOT, load_hook
@@ -200,6 +201,78 @@ def test_long_paragraphs_and_lists_get_a_phone_and_a_desktop_estimate():
     item = [math.ceil(84 / ((w - 1.875) * hook.LINE_FILL)) for w in (narrow, wide)]
     assert (f'<ul data-md-defer="text" style="--md-defer-narrow: {2 * item[0] * 1.6 + 0.5:g}em; '
             f'--md-defer-wide: {2 * item[1] * 1.6 + 0.5:g}em">') in out
+
+
+def admonition_lines(font: float) -> list[int]:
+    """Lines of LONG in an admonition with text at ``font`` of the article's size."""
+    return [math.ceil(84 / ((w - hook.ADMONITION_INDENT) / font * hook.LINE_FILL))
+            for w in (hook.TEXT_WIDTHS["narrow"], hook.TEXT_WIDTHS["wide"])]
+
+
+def test_paragraphs_in_admonitions_get_the_admonition_column_and_type_size():
+    out = hook.defer_offscreen(article(
+        f'<div class="admonition success">\n<p class="admonition-title">验证</p>\n'
+        f"<p>{LONG}</p>\n</div>"))
+    lines = admonition_lines(0.8)  # Material sets admonition text at 0.8 of the body's
+    assert ('<p class="admonition-title">验证</p>\n<p data-md-defer="text" style="'
+            f'--md-defer-narrow: {lines[0] * 1.6:g}em; --md-defer-wide: {lines[1] * 1.6:g}em">'
+            ) in out
+    assert out.count("data-md-defer") == 1  # the title stays as it is
+
+
+def test_corrections_in_their_anchor_use_the_errata_type_size():
+    out = hook.defer_offscreen(article(
+        '<div class="erratum-anchor" id="erratum-x">\n<div class="admonition erratum '
+        f'verdict-wrong">\n<p class="admonition-title">勘误</p>\n<p>{LONG}</p>\n</div>\n</div>'))
+    lines = admonition_lines(0.85)  # errata.css: 0.68 rem against the body's 0.8 rem
+    assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines[0] * 1.6:g}em; ' in out
+
+
+def declarations(css: str, selector: str) -> dict[str, str]:
+    """The declarations of the top-level rules of ``css`` whose selector list holds
+    ``selector`` (later rules win), as written."""
+    out = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        selectors = [" ".join(x.split()) for x in tinycss2.serialize(rule.prelude).split(",")]
+        if selector in selectors:
+            for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                     skip_whitespace=True):
+                if d.type == "declaration":
+                    out[d.lower_name] = tinycss2.serialize(d.value).strip()
+    return out
+
+
+def rem(value: str) -> float:
+    assert value.endswith("rem"), value
+    return float(value[:-3])
+
+
+def test_admonition_geometry_matches_material_and_errata_css():
+    """The hook's admonition constants are the stylesheets' numbers: a change of
+    Material's admonition padding or type size, or of errata.css, must reach the hook."""
+    material_css = hook.material_stylesheet([str(material_templates())]).read_text(
+        encoding="utf-8")
+    body = rem(declarations(material_css, ".md-typeset")["font-size"])
+    box = declarations(material_css, ".md-typeset .admonition")
+    padding = rem(box["padding"].split()[1])
+    border = rem(box["border"].split()[0])
+    assert 2 * (padding + border) / body == pytest.approx(hook.ADMONITION_INDENT)
+    assert rem(box["font-size"]) / body == pytest.approx(hook.ADMONITION_FONT)
+    errata = (ROOT / "docs" / "assets" / "stylesheets" / "errata.css").read_text(
+        encoding="utf-8")
+    erratum = declarations(errata, ".md-typeset .admonition.erratum")
+    assert rem(erratum["font-size"]) / body == pytest.approx(hook.ERRATUM_FONT)
+
+
+def test_open_details_are_deferred_into_and_closed_ones_left_alone():
+    body = f"<summary>说明</summary>\n<p>{LONG}</p>\n"
+    closed = f'<details class="note">\n{body}</details>'
+    assert hook.defer_offscreen(article(closed)) == article(closed)
+    opened = hook.defer_offscreen(article(f'<details class="note" open="open">\n{body}</details>'))
+    lines = admonition_lines(0.8)
+    assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines[0] * 1.6:g}em; ' in opened
 
 
 # KaTeX's markup of an inline x (katex_prerender)
