@@ -186,6 +186,17 @@ def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site
     assert checked > 100
 
 
+def test_built_corrections_and_admonitions_have_deferred_paragraphs(site):
+    """The markup the hook descends into is the markup the site is built with: the
+    anchor of hooks/corrections.py and Material's admonitions."""
+    text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("index.html"))
+    title = r'\s*<p class="admonition-title">(?:(?!</p>).)*</p>\s*'
+    assert re.search(r'<div class="erratum-anchor" id="[^"]+">\s*<div class="admonition '
+                     r'erratum [^"]*">' + title + r'<(?:p|ul) data-md-defer="text"', text, re.S)
+    assert re.search(r'<div class="admonition success">' + title +
+                     r'<(?:p|ul) data-md-defer="text"', text, re.S)
+
+
 LONG = "这是一段很长的中文说明文字。" * 6  # 84 characters: about four phone lines
 
 
