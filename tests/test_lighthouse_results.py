@@ -70,18 +70,23 @@ def test_every_page_of_the_site_is_measured(result):
 # performance page).  The floor itself is not lowered: every other page must meet it, and
 # a page that reaches it must be taken off this list (the test below fails until it is).
 # Pages near the floor move across it between measurements on a shared 2-core machine:
-# this measurement ran with a median benchmarkIndex of 1502 (the one before, 1386), the
-# peer page scored 98 (99 before).  /errata/ rose from 89 to 97 once its tables were
-# wrapped at build time (hooks/offscreen.py), /algorithms/rnn/ and /karpathy/work/ from
-# 93 to 96 and 97; /notebooks/char_rnn/ and /notebooks/word2vec/, whose pages did not
-# change, fell from 98 and 96 to 88 and 89, with runs split between a high and a low level.
+# this measurement ran with a median benchmarkIndex of 1359 (the one before, 1502), the
+# peer page scored 100 (98 before).  /math/, /math/convolution/ and
+# /math/gradient-descent/ rose from 93, 94 and 92 to 98, 95 and 96 once the paragraphs
+# of their admonitions were deferred as well (hooks/offscreen.py); /notebooks/char_rnn/
+# and /notebooks/word2vec/, unchanged, rose from 88 and 89 to 98 and 96.  The pages
+# listed now include unchanged ones that scored 96-98 before (/karpathy/work/,
+# /notebooks/gradient_descent/, /references/, /benchmarks/): the slower machine.  An
+# interleaved A/B of /algorithms/rnn/ right after (7 runs each) gave a median of 91
+# before the change and 92 after.
 BELOW_PERFORMANCE_FLOOR = {  # page: median performance (range of the runs)
-    "/math/",  # 93 (runs 89-99)
-    "/math/convolution/",  # 94 (runs 84-99)
-    "/math/gradient-descent/",  # 92 (runs 87-95)
-    "/notebooks/char_rnn/",  # 88 (runs 85-98)
-    "/notebooks/convolution/",  # 92 (runs 79-96)
-    "/notebooks/word2vec/",  # 89 (runs 85-97)
+    "/algorithms/rnn/",  # 91 (runs 79-93)
+    "/benchmarks/",  # 94 (runs 93-98)
+    "/karpathy/work/",  # 89 (runs 87-94)
+    "/math/backpropagation/",  # 93 (runs 84-98)
+    "/notebooks/convolution/",  # 94 (runs 89-98)
+    "/notebooks/gradient_descent/",  # 89 (runs 81-95)
+    "/references/",  # 94 (runs 93-99)
 }
 
 
