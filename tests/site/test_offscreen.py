@@ -18,6 +18,7 @@ from mkdocs.utils.yaml import yaml_load
 from sitebuild import ROOT, load_hook
 
 hook = load_hook("offscreen")
+cssrules = load_hook("cssrules")
 
 
 def material_templates() -> Path:
@@ -246,8 +247,7 @@ def declarations(css: str, selector: str) -> dict[str, str]:
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
             continue
-        selectors = [" ".join(x.split()) for x in tinycss2.serialize(rule.prelude).split(",")]
-        if selector in selectors:
+        if selector in map(" ".join, map(str.split, cssrules.split_selectors(rule.prelude))):
             for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
                                                      skip_whitespace=True):
                 if d.type == "declaration":
