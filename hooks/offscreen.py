@@ -217,10 +217,10 @@ def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False,
         elif notebook and tag == "div" and NOTEBOOK_CONTAINER.match(block):
             s, e = content_span(block)
             new = block[:s] + _defer_prose(block[s:e], NOTEBOOK_INDENT, True) + block[e:]
-        elif scale == 1.0 and block.startswith(ANCHOR):
+        elif block.startswith(ANCHOR):
             s, e = content_span(block)
-            new = block[:s] + _defer_prose(block[s:e], indent) + block[e:]
-        elif scale == 1.0 and (m := ADMONITION.match(block)):
+            new = block[:s] + _defer_prose(block[s:e], indent, notebook, scale) + block[e:]
+        elif m := ADMONITION.match(block):
             classes = (m.group("div") or m.group("details") or "").split()
             font = ERRATUM_FONT if "erratum" in classes else ADMONITION_FONT
             s, e = content_span(block)
