@@ -1,12 +1,12 @@
 """Let V8 compile Material's script bundle in one go, off the main thread.
 
-Material's bundle runs nearly all of its code on every page load: it mounts the header,
-the navigation, the search, the code blocks and the table of contents.  By default V8
-compiles a function only when it is first called, on the main thread, inside the long
-tasks that Lighthouse counts as blocking time.  The magic comment
+Material's bundle calls several hundred of its functions on every page load: it mounts
+the header, the navigation, the search, the code blocks and the table of contents.  By
+default V8 compiles a function only when it is first called, on the main thread, inside
+the long tasks that Lighthouse counts as blocking time.  The magic comment
 ``//# allFunctionsCalledOnLoad`` on the script's first line (V8's explicit compile hints,
-Chrome 136 and later; other browsers read a comment) has the whole file compiled while it
-streams in, on a background thread.
+Chrome 136 and later; to other browsers it is only a comment) has the whole file
+compiled while it streams in, on a background thread.
 
 The bundle is replaced in the build by a generated copy with that first line; its
 source map gets an empty first line to match, so devtools still map every position.
