@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import REQUIRED_FIELDS  # noqa: E402
 from bench_page import (  # noqa: E402
     REQUIRED,
+    chart_svg,
     lighthouse_table,
     load_results,
     section,
@@ -75,6 +76,17 @@ def test_lighthouse_table_shows_the_median_run_and_the_range_of_all_runs():
     rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
             for line in lighthouse_table(result) if line.startswith("| `")}
     assert rows == {"`/a/`": "93（83–95）", "`/b/`": "99"}
+
+
+def test_chart_is_the_same_in_every_build():
+    """A rebuild of unchanged results gives the same chart, byte for byte: no build
+    time in its metadata and no random ids, so the deployed site changes only where
+    the results do."""
+    result = next(r for r in load_results() if r["peers"])
+    first = chart_svg(result)
+    assert first.startswith(b"<?xml") and b"<svg" in first
+    assert b"<dc:date>" not in first
+    assert chart_svg(result) == first
 
 
 def test_target_verdict_follows_the_ratio():
