@@ -35,7 +35,8 @@ the browser does less of that work up front; nothing a reader sees changes.
   /notebooks/word2vec/ fell from 98.5 to 95 (median total blocking time 90 -> 210 ms,
   and 3 runs instead of none with the first paint held to 2 s), and
   /notebooks/gradient_descent/ stayed at 97 (91 -> 108 ms).  Deferred, their layout
-  comes in a short task of its own after the first layout instead of lengthening it.
+  apparently comes in a short step of its own after the first layout (traces show it
+  there) instead of lengthening the first one.
 
 * Tables get Material's scroll wrapper (``.md-typeset__scrollwrap >
   .md-typeset__table``) at build time, and the class ``prewrapped`` so that Material's
