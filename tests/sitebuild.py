@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+def material_templates() -> Path:
+    """The installed Material theme's templates folder (its stylesheets and scripts)."""
+    import material
+
+    return Path(material.__file__).parent / "templates"
+
+
 def load_hook(name: str):
     """Import hooks/<name>.py (the hooks folder is not a package) as ``<name>_hook``."""
     spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import material
 import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
-from sitebuild import load_hook
+from sitebuild import load_hook, material_templates
 
 hook = load_hook("compile_hints")
-MATERIAL_JS = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+MATERIAL_JS = material_templates() / "assets" / "javascripts"
 
 
 def test_the_hint_is_added_once_as_the_first_line():

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
-import material
 import pytest
 import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import yaml_load
-from sitebuild import ROOT, load_hook
+from sitebuild import ROOT, load_hook, material_templates
 
 hook = load_hook("offscreen")
 cssrules = load_hook("cssrules")
-
-
-def material_templates() -> Path:
-    return Path(material.__file__).parent / "templates"
 
 
 def article(body: str) -> str:
