@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,11 +10,15 @@ from urllib.parse import urlsplit
 
 from siteserver import ROOT
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run",
 ]
+# What Chromium turns on when a screen reader is running: among other things, content
+# the browser skips (content-visibility: auto) is then in the accessibility tree.
+SCREEN_READER_ARGS = ["--force-renderer-accessibility=complete,screen-reader"]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 375, "height": 812}

@@ -7,16 +7,13 @@ headless chromium is shared by all tests.  Every test here is marked ``browser``
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browserkit import CHROMIUM_ARGS, DESKTOP, Watch
+from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREEN_READER_ARGS, Watch
 from sitebuild import built_site
 from siteserver import pages, serve
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,16 +55,28 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def screen_reader_chromium(chromium):
+    """A second chromium in the accessibility mode a running screen reader turns on."""
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM,
+                                           args=CHROMIUM_ARGS + SCREEN_READER_ARGS)
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
 def open_page(chromium, base_url):
-    """``open_page(color_scheme="light", viewport=DESKTOP) -> (page, watch)``: a fresh
-    browser context (own localStorage) with a ``Watch`` attached; closed after the test."""
+    """``open_page(color_scheme="light", viewport=DESKTOP, browser=chromium) -> (page,
+    watch)``: a fresh browser context (own localStorage) with a ``Watch`` attached;
+    closed after the test."""
     contexts = []
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
 
-    def _open(color_scheme: str = "light", viewport: dict | None = None, **kwargs):
-        ctx = chromium.new_context(color_scheme=color_scheme, viewport=viewport or DESKTOP,
-                                   locale="zh-CN", **kwargs)
+    def _open(color_scheme: str = "light", viewport: dict | None = None, browser=None,
+              **kwargs):
+        ctx = (browser or chromium).new_context(color_scheme=color_scheme,
+                                                viewport=viewport or DESKTOP,
+                                                locale="zh-CN", **kwargs)
         ctx.set_default_timeout(20_000)
         contexts.append(ctx)
         page = ctx.new_page()

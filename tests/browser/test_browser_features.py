@@ -1,7 +1,8 @@
 """Features a reader uses, in chromium: math after navigation, a bad formula, the
 Mermaid map (light and dark, inside Material's closed shadow root), Chinese search,
-the copy button of embedded snippets, the compile hint on Material's bundle, tables wrapped
-at build time, content tabs, the palette, the 404 page."""
+the copy button of embedded snippets, the phone navigation drawer (skipped while closed,
+still read by screen readers), the compile hint on Material's bundle, tables wrapped at
+build time, content tabs, the palette, the 404 page."""
 
 from __future__ import annotations
 
@@ -443,6 +444,76 @@ def test_deferred_blocks_are_all_laid_out_for_printing(open_page, base_url, site
     assert page.evaluate(skipped) > 0  # on screen, blocks may be skipped
     page.emulate_media(media="print")
     assert page.evaluate(skipped) == 0
+    assert not watch.problems(), watch.problems()
+
+
+# ------------------------------------------------------------------ navigation drawer
+DRAWER_LINKS = """() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link[href]')]
+  .map((a) => a.textContent.trim()).filter(Boolean)"""
+# false while the link sits in content the browser skips (content-visibility: auto)
+FIRST_DRAWN = """() => document.querySelector('.md-sidebar--primary a.md-nav__link[href]')
+  .checkVisibility({contentVisibilityAuto: true})"""
+FIRST_ON_TOP = """() => {
+  const a = document.querySelector('.md-sidebar--primary a.md-nav__link[href]');
+  const r = a.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + Math.min(20, r.width / 2), r.top + r.height / 2);
+  return r.right > 0 && r.left < innerWidth && a.contains(hit);
+}"""
+DELAYED_MOVE = """() => document.querySelector('.md-sidebar--primary').getAnimations()
+  .filter((a) => a.transitionProperty === 'translate')
+  .map((a) => a.effect.getTiming().delay)"""
+
+
+def _open_drawer(page) -> None:
+    page.click("label.md-header__button[for='__drawer']")  # the header's menu button
+    page.wait_for_timeout(400)  # Material's slide-in takes 0.25 s
+
+
+def _accessible_links(page) -> set[str]:
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    # names taken from content not laid out yet keep the source's white space
+    return {str(n.get("name", {}).get("value", "")).strip() for n in tree
+            if n.get("role", {}).get("value") == "link" and not n.get("ignored")}
+
+
+def test_closed_drawer_is_skipped_until_opened(open_page, base_url):
+    """On a phone the navigation is a drawer.  Closed, it is moved far off-screen and the
+    browser skips its content (content-visibility: auto) in style and layout.  Opened,
+    it is drawn at once; closed again, it slides out with its content drawn and is only
+    then moved away.  The Tab key reaches its links as before."""
+    page, watch = open_page("light", viewport=MOBILE)
+    assert not goto(page, base_url + "faq/", idle=False)
+    assert len(page.evaluate(DRAWER_LINKS)) > 10
+    assert not page.evaluate(FIRST_DRAWN), "the closed drawer is laid out"
+
+    _open_drawer(page)
+    assert page.evaluate(FIRST_DRAWN) and page.evaluate(FIRST_ON_TOP), "open drawer not drawn"
+
+    page.mouse.click(MOBILE["width"] - 10, MOBILE["height"] // 2)  # the overlay closes it
+    assert page.evaluate(DELAYED_MOVE) == [250], "the drawer must slide out before it moves"
+    page.wait_for_timeout(600)
+    assert not page.evaluate(FIRST_DRAWN), "the drawer is still laid out after closing"
+    for _ in range(10):  # the Tab key still reaches its links, as before
+        page.keyboard.press("Tab")
+        if page.evaluate("() => !!document.activeElement.closest('.md-sidebar--primary a')"):
+            break
+    else:
+        pytest.fail("the Tab key does not reach the closed drawer's links")
+    assert not watch.problems(), watch.problems()
+
+
+def test_screen_readers_reach_the_closed_drawer(open_page, screen_reader_chromium, base_url):
+    """The skipped drawer stays in the accessibility tree a screen reader reads: closed,
+    it exposes every link it exposes when open."""
+    page, watch = open_page("light", viewport=MOBILE, browser=screen_reader_chromium)
+    assert not goto(page, base_url + "faq/", idle=False)
+    drawer = set(page.evaluate(DRAWER_LINKS))
+    closed = _accessible_links(page)
+    _open_drawer(page)
+    opened = _accessible_links(page) & drawer
+    assert len(opened) > 10, opened
+    missing = sorted(opened - closed)
+    assert not missing, f"links of the closed drawer missing from the accessibility tree: {missing}"
     assert not watch.problems(), watch.problems()
 
 
