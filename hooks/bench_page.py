@@ -3,7 +3,9 @@
 ``docs/benchmarks.md`` holds the marker ``<!-- benchmark-results -->``; this hook
 replaces it with one section per results file: a table (ours, each peer, ratio, target,
 met or not), the quality figures, configuration, machine and date, and a bar chart
-(SVG made with matplotlib at build time, added to the site as a generated file).
+(SVG made with matplotlib at build time, added to the site as a generated file).  The
+charts sit below the first screen: they load lazily, with their size in the ``<img>`` so
+the text around them does not move when they arrive.
 """
 
 from __future__ import annotations
@@ -148,6 +150,14 @@ def chart_svg(result: dict) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def chart_size(svg: bytes) -> tuple[int, int]:
+    """Width and height in CSS pixels of a matplotlib SVG (whose size is given in pt)."""
+    m = re.search(rb'<svg\b[^>]*?\bwidth="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if not m:
+        raise ValueError("svg: no width and height in pt on its <svg> element")
+    return round(float(m[1]) * 96 / 72), round(float(m[2]) * 96 / 72)
+
+
 def lighthouse_table(result: dict) -> list[str]:
     pages = result.get("pages") or {}
     if not pages:
@@ -171,7 +181,8 @@ def lighthouse_table(result: dict) -> list[str]:
     return ["", intro, "", *rows]
 
 
-def section(result: dict, chart_url: str | None) -> str:
+def section(result: dict, chart: tuple[str, int, int] | None) -> str:
+    """The page section of one result; ``chart`` is the chart's (url, width, height)."""
     name = result["name"]
     lines = [f"## {TITLES.get(name, name)} {{#bench-{name}}}", ""]
     if result.get("quick"):
@@ -197,8 +208,10 @@ def section(result: dict, chart_url: str | None) -> str:
                 lines.append(f"| {who_label} | — | {fmt(metrics)} |")
         lines.append("")
     lines += lighthouse_table(result)
-    if chart_url:
-        lines += ["", f"![{html.escape(TITLES.get(name, name))}的对比图]({chart_url})", ""]
+    if chart:
+        url, width, height = chart
+        lines += ["", f"![{html.escape(TITLES.get(name, name))}的对比图]({url})"
+                      f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
     m = result["machine"]
     lines += [
         '??? info "配置与机器"',
@@ -214,15 +227,19 @@ def section(result: dict, chart_url: str | None) -> str:
 
 
 _results: list[dict] = []
+_charts: dict[str, tuple[str, int, int]] = {}  # result name -> (url, width, height)
 
 
 def on_files(files: Files, config) -> Files:
     global _results
     _results = load_results()
+    _charts.clear()
     for result in _results:
         if result["peers"]:
             uri = f"assets/benchmarks/{result['name']}.svg"
-            files.append(File.generated(config, uri, content=chart_svg(result)))
+            svg = chart_svg(result)
+            files.append(File.generated(config, uri, content=svg))
+            _charts[result["name"]] = (uri, *chart_size(svg))
     return files
 
 
@@ -234,8 +251,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not _results:
         body = "尚无基准测试结果：运行 `make bench` 后重新构建。"
     else:
-        body = "\n\n".join(
-            section(r, f"assets/benchmarks/{r['name']}.svg" if r["peers"] else None)
-            for r in _results
-        )
+        body = "\n\n".join(section(r, _charts.get(r["name"])) for r in _results)
     return markdown.replace(MARKER, body)

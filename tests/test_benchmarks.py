@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import REQUIRED_FIELDS  # noqa: E402
 from bench_page import (  # noqa: E402
     REQUIRED,
+    chart_size,
     chart_svg,
     lighthouse_table,
     load_results,
@@ -87,6 +88,22 @@ def test_chart_is_the_same_in_every_build():
     assert first.startswith(b"<?xml") and b"<svg" in first
     assert b"<dc:date>" not in first
     assert chart_svg(result) == first
+
+
+def test_chart_size_is_the_figure_size_in_css_pixels():
+    """matplotlib writes the SVG's size in pt (1/72 in); the page gives it in CSS px
+    (1/96 in): 7 in wide, 0.6 + 0.55 in per bar high."""
+    result = next(r for r in load_results() if r["peers"])
+    bars = 1 + sum(v is not None for v in result["peers"].values())
+    assert chart_size(chart_svg(result)) == (672, round((0.6 + 0.55 * bars) * 96))
+    with pytest.raises(ValueError, match="svg"):
+        chart_size(b'<svg width="100%" height="300">')
+
+
+def test_page_section_embeds_the_chart_lazily_with_its_size():
+    data = next(r for r in load_results() if r["peers"])
+    text = section(data, ("assets/benchmarks/x.svg", 672, 163))
+    assert "(assets/benchmarks/x.svg){ loading=lazy decoding=async width=672 height=163 }" in text
 
 
 def test_target_verdict_follows_the_ratio():

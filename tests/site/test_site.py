@@ -463,6 +463,21 @@ def test_notebook_plots_are_image_files_with_their_size(site):
             assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
 
 
+def test_benchmark_charts_load_lazily_with_their_size(site):
+    """The performance page's charts sit below its first screen: loaded lazily, decoded
+    off the critical path, with width/height (the SVG's own size) so nothing moves."""
+    bench = load_hook("bench_page")
+    page = site / "benchmarks" / "index.html"
+    imgs = re.findall(r"<img [^>]*>", page.read_text(encoding="utf-8"))
+    charts = [tag for tag in imgs if "assets/benchmarks/" in tag]
+    assert len(charts) == len(list((site / "assets" / "benchmarks").glob("*.svg"))) > 0
+    for tag in charts:
+        src = re.search(r'src="([^"]+)"', tag).group(1)
+        width, height = bench.chart_size((page.parent / src).read_bytes())
+        assert f'width="{width}"' in tag and f'height="{height}"' in tag, tag
+        assert 'loading="lazy"' in tag and 'decoding="async"' in tag, tag
+
+
 def test_photo_panels_become_jpeg_and_line_plots_lossless_webp():
     """The convolution notebook's photo panels (matplotlib's own sample photo) are stored
     as JPEG at most half the PNG's bytes; a line plot is not blurred by JPEG but stored
