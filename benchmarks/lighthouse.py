@@ -34,12 +34,12 @@ from _common import ROOT, quick, write_result
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from browserkit import CHROMIUM_ARGS  # noqa: E402
+from browserkit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from sitebuild import built_site, run_build  # noqa: E402
 from siteserver import pages, serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME = os.environ.get("CHROME_PATH", CHROMIUM)  # the browser the tests use
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 QUICK_PAGES = ("", "math/gradient-descent/")
 PEER = "mkdocs-material default theme, one page"

@@ -448,17 +448,18 @@ def test_deferred_blocks_are_all_laid_out_for_printing(open_page, base_url, site
 
 
 # ------------------------------------------------------------------ navigation drawer
-DRAWER_LINKS = """() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link[href]')]
+DRAWER_LINK = ".md-sidebar--primary a.md-nav__link[href]"
+DRAWER_LINKS = f"""() => [...document.querySelectorAll('{DRAWER_LINK}')]
   .map((a) => a.textContent.trim()).filter(Boolean)"""
 # false while the link sits in content the browser skips (content-visibility: auto)
-FIRST_DRAWN = """() => document.querySelector('.md-sidebar--primary a.md-nav__link[href]')
-  .checkVisibility({contentVisibilityAuto: true})"""
-FIRST_ON_TOP = """() => {
-  const a = document.querySelector('.md-sidebar--primary a.md-nav__link[href]');
+FIRST_DRAWN = f"""() => document.querySelector('{DRAWER_LINK}')
+  .checkVisibility({{contentVisibilityAuto: true}})"""
+FIRST_ON_TOP = f"""() => {{
+  const a = document.querySelector('{DRAWER_LINK}');
   const r = a.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + Math.min(20, r.width / 2), r.top + r.height / 2);
   return r.right > 0 && r.left < innerWidth && a.contains(hit);
-}"""
+}}"""
 DELAYED_MOVE = """() => document.querySelector('.md-sidebar--primary').getAnimations()
   .filter((a) => a.transitionProperty === 'translate')
   .map((a) => a.effect.getTiming().delay)"""
