@@ -5,17 +5,9 @@
 - ``convolve2d`` / ``correlate2d``: the same, vectorized, with modes valid/same/full
   (identical to ``scipy.signal.convolve2d`` / ``correlate2d``) and a stride.
 - ``conv2d_forward`` / ``conv2d_backward``: what a CNN layer computes (cross-correlation),
-  batched and multi-channel, im2col with stride tricks; ``conv2d_naive`` and
-  ``conv2d_backward_naive`` are the same with plain loops, for reading and testing.
-
-Stable API (used by the NumPy CNN):
-    conv2d_forward(x, w, b, stride=1, pad=0) -> (out, cache)
-        x (N, C, H, W), w (F, C, KH, KW), b (F,) -> out (N, F, H', W'),
-        H' = (H + 2*pad - KH) // stride + 1, W' likewise; dtype = common float dtype.
-    conv2d_backward(dout, cache) -> (dx, dw, db)   with the shapes of x, w, b.
-    ``cache`` is opaque; it holds the im2col matrix (C·KH·KW × N·H'·W' numbers).
-    Bad input (wrong ndim, channel mismatch, kernel larger than the padded input,
-    stride < 1, pad < 0, NaN/inf, empty arrays) raises ValueError naming the argument.
+  batched and multi-channel, im2col with stride tricks; the NumPy CNN (cnn_numpy.py)
+  uses them.  ``conv2d_naive`` and ``conv2d_backward_naive`` are the same with plain
+  loops, for reading and testing.
 
 Run: python snippets/convolution.py
 """
@@ -28,45 +20,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 MODES = ("valid", "same", "full")
 
 
-# ---------------------------------------------------------------- input checks
-def _float_array(a, name: str, ndim: int, shape_doc: str) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
-        raise ValueError(f"{name} must be a numeric array {shape_doc}, got dtype {a.dtype}")
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D {shape_doc}, got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} must not be empty, expected {shape_doc}, got shape {a.shape}")
-    if not np.issubdtype(a.dtype, np.floating):
-        a = a.astype(np.float64)
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or inf")
-    return a
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    return mode
-
-
-def _mode_pads(k: int, mode: str, flipped: bool) -> tuple[int, int]:
-    """Zeros before/after one axis so that correlating gives ``mode``'s output."""
-    if mode == "valid":
-        return 0, 0
-    if mode == "full":
-        return k - 1, k - 1
-    # "same": centred on the full output as SciPy does; for an even k the extra
-    # zero goes after (correlation) or before (convolution, kernel flipped).
-    return (k // 2, (k - 1) // 2) if flipped else ((k - 1) // 2, k // 2)
-
-
 # ------------------------------------------------------- the article's formula
 # --8<-- [start:article]
 def convolve2d_article(image, kernel, mode="full"):
@@ -75,14 +28,9 @@ def convolve2d_article(image, kernel, mode="full"):
     image (H, W), kernel (m, n) -> full (H+m-1, W+n-1), same (H, W), valid (H-m+1, W-n+1).
     Image pixels outside the image count as 0.
     """
-    image = _float_array(image, "image", 2, "(H, W)")
-    kernel = _float_array(kernel, "kernel", 2, "(m, n)")
-    _check_mode(mode)
+    image, kernel, _ = _check_image_args(image, kernel, mode)
     H, W = image.shape
     m, n = kernel.shape
-    if mode == "valid" and (m > H or n > W):
-        raise ValueError(
-            f"kernel {kernel.shape} is larger than image {image.shape} in 'valid' mode")
     full = np.zeros((H + m - 1, W + n - 1), dtype=np.result_type(image, kernel))
     for i in range(1, H + m):            # 1-based output index, as in the article
         for j in range(1, W + n):
@@ -103,6 +51,17 @@ def convolve2d_article(image, kernel, mode="full"):
 
 
 # ------------------------------------------------ vectorized single-image versions
+def _mode_pads(k: int, mode: str, flipped: bool) -> tuple[int, int]:
+    """Zeros before/after one axis so that correlating gives ``mode``'s output."""
+    if mode == "valid":
+        return 0, 0
+    if mode == "full":
+        return k - 1, k - 1
+    # "same": centred on the full output as SciPy does; for an even k the extra
+    # zero goes after (correlation) or before (convolution, kernel flipped).
+    return (k // 2, (k - 1) // 2) if flipped else ((k - 1) // 2, k // 2)
+
+
 # --8<-- [start:correlate]
 def correlate2d(image, kernel, mode="full", stride=1):
     """Cross-correlation (what CNN layers compute): out_ij = Σ_kl kernel_kl · image_{i+k, j+l}.
@@ -110,24 +69,18 @@ def correlate2d(image, kernel, mode="full", stride=1):
     image (H, W), kernel (m, n); mode valid/same/full as in scipy.signal.correlate2d;
     stride s keeps every s-th output row and column (starting at the first).
     """
-    image = _float_array(image, "image", 2, "(H, W)")
-    kernel = _float_array(kernel, "kernel", 2, "(m, n)")
-    return _correlate(image, kernel, _check_mode(mode), _check_int(stride, "stride", 1), False)
+    image, kernel, stride = _check_image_args(image, kernel, mode, stride)
+    return _correlate(image, kernel, mode, stride, flipped=False)
 
 
 def convolve2d(image, kernel, mode="full", stride=1):
     """True convolution = cross-correlation with the kernel flipped in both axes."""
-    image = _float_array(image, "image", 2, "(H, W)")
-    kernel = _float_array(kernel, "kernel", 2, "(m, n)")
-    flipped = kernel[::-1, ::-1]
-    return _correlate(image, flipped, _check_mode(mode), _check_int(stride, "stride", 1), True)
+    image, kernel, stride = _check_image_args(image, kernel, mode, stride)
+    return _correlate(image, kernel[::-1, ::-1], mode, stride, flipped=True)
 
 
 def _correlate(image, kernel, mode, stride, flipped):
-    (H, W), (m, n) = image.shape, kernel.shape
-    if mode == "valid" and (m > H or n > W):
-        raise ValueError(
-            f"kernel {kernel.shape} is larger than image {image.shape} in 'valid' mode")
+    m, n = kernel.shape
     padded = np.pad(image, (_mode_pads(m, mode, flipped), _mode_pads(n, mode, flipped)))
     windows = sliding_window_view(padded, (m, n))[::stride, ::stride]  # (H', W', m, n), a view
     return np.einsum("ijkl,kl->ij", windows, kernel)
@@ -135,25 +88,6 @@ def _correlate(image, kernel, mode, stride, flipped):
 
 
 # ------------------------------------------------- batched, multi-channel conv2d
-def _check_conv_args(x, w, b, stride, pad):
-    x = _float_array(x, "x", 4, "(N, C, H, W)")
-    w = _float_array(w, "w", 4, "(F, C, KH, KW)")
-    b = _float_array(b, "b", 1, "(F,)")
-    stride = _check_int(stride, "stride", 1)
-    pad = _check_int(pad, "pad", 0)
-    if w.shape[1] != x.shape[1]:
-        raise ValueError(f"w has {w.shape[1]} input channels but x has {x.shape[1]}: "
-                         f"expected w of shape (F, {x.shape[1]}, KH, KW), got {w.shape}")
-    if b.shape != (w.shape[0],):
-        raise ValueError(f"b must have shape (F,) = ({w.shape[0]},), got {b.shape}")
-    if w.shape[2] > x.shape[2] + 2 * pad or w.shape[3] > x.shape[3] + 2 * pad:
-        raise ValueError(f"kernel {w.shape[2:]} is larger than the padded input "
-                         f"{(x.shape[2] + 2 * pad, x.shape[3] + 2 * pad)} (x {x.shape}, pad {pad})")
-    dtype = np.result_type(x, w, b)
-    return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False), \
-        stride, pad
-
-
 # --8<-- [start:conv2d_forward]
 def conv2d_forward(x, w, b, stride=1, pad=0):
     """Conv layer forward (cross-correlation), vectorized with im2col.
@@ -191,11 +125,7 @@ def conv2d_backward(dout, cache):
     F, _, KH, KW = w.shape
     H_out = (H + 2 * pad - KH) // stride + 1
     W_out = (W + 2 * pad - KW) // stride + 1
-    dout = _float_array(dout, "dout", 4, f"(N, F, H', W') = {(N, F, H_out, W_out)}")
-    if dout.shape != (N, F, H_out, W_out):
-        raise ValueError(f"dout must have shape (N, F, H', W') = {(N, F, H_out, W_out)}, "
-                         f"got {dout.shape}")
-    dout = dout.astype(cols.dtype, copy=False)
+    dout = _check_dout(dout, (N, F, H_out, W_out)).astype(cols.dtype, copy=False)
     dout_r = dout.transpose(1, 0, 2, 3).reshape(F, -1)    # (F, N·H'·W'), the layout of out
 
     # db[f] = Σ_{n,h,w} dout[n, f, h, w]
@@ -241,9 +171,7 @@ def conv2d_backward_naive(dout, x, w, stride=1, pad=0):
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     out_shape = (N, F, (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1)
-    dout = _float_array(dout, "dout", 4, f"(N, F, H', W') = {out_shape}")
-    if dout.shape != out_shape:
-        raise ValueError(f"dout must have shape (N, F, H', W') = {out_shape}, got {dout.shape}")
+    dout = _check_dout(dout, out_shape)
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     dx_pad, dw = np.zeros_like(x_pad), np.zeros_like(w)
     for n in range(N):
@@ -272,6 +200,66 @@ def article_example():
     results["valid (cross-correlation)"] = correlate2d(image, kernel, "valid")
     return image, kernel, results
 # --8<-- [end:example]
+
+
+# -------------------------------------------------------------- argument checks
+def _check_float_array(a, name: str, ndim: int, shape_doc: str) -> np.ndarray:
+    a = np.asarray(a)
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise ValueError(f"{name} must be a numeric array {shape_doc}, got dtype {a.dtype}")
+    if a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D {shape_doc}, got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} must not be empty, expected {shape_doc}, got shape {a.shape}")
+    if not np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float64)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or inf")
+    return a
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_image_args(image, kernel, mode, stride=1):
+    image = _check_float_array(image, "image", 2, "(H, W)")
+    kernel = _check_float_array(kernel, "kernel", 2, "(m, n)")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    stride = _check_int(stride, "stride", 1)
+    if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
+        raise ValueError(
+            f"kernel {kernel.shape} is larger than image {image.shape} in 'valid' mode")
+    return image, kernel, stride
+
+
+def _check_conv_args(x, w, b, stride, pad):
+    x = _check_float_array(x, "x", 4, "(N, C, H, W)")
+    w = _check_float_array(w, "w", 4, "(F, C, KH, KW)")
+    b = _check_float_array(b, "b", 1, "(F,)")
+    stride = _check_int(stride, "stride", 1)
+    pad = _check_int(pad, "pad", 0)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(f"w has {w.shape[1]} input channels but x has {x.shape[1]}: "
+                         f"expected w of shape (F, {x.shape[1]}, KH, KW), got {w.shape}")
+    if b.shape != (w.shape[0],):
+        raise ValueError(f"b must have shape (F,) = ({w.shape[0]},), got {b.shape}")
+    if w.shape[2] > x.shape[2] + 2 * pad or w.shape[3] > x.shape[3] + 2 * pad:
+        raise ValueError(f"kernel {w.shape[2:]} is larger than the padded input "
+                         f"{(x.shape[2] + 2 * pad, x.shape[3] + 2 * pad)} (x {x.shape}, pad {pad})")
+    dtype = np.result_type(x, w, b)
+    return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False), \
+        stride, pad
+
+
+def _check_dout(dout, shape):
+    dout = _check_float_array(dout, "dout", 4, f"(N, F, H', W') = {shape}")
+    if dout.shape != shape:
+        raise ValueError(f"dout must have shape (N, F, H', W') = {shape}, got {dout.shape}")
+    return dout
 
 
 def main() -> None:
