@@ -22,8 +22,7 @@ def init_params(D, H, C, activation="relu", seed=0, dtype=np.float64):
     W1: He (ReLU) or Xavier (tanh) scale; W2 small, so that at the start ŷ ≈ uniform
     and the loss ≈ ln C (a sanity check).
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+    _check_activation(activation)
     rng = np.random.default_rng(seed)
     scale = np.sqrt((2.0 if activation == "relu" else 1.0) / D)
     return {
@@ -32,45 +31,6 @@ def init_params(D, H, C, activation="relu", seed=0, dtype=np.float64):
         "W2": (0.01 * rng.standard_normal((H, C))).astype(dtype),
         "b2": np.zeros(C, dtype),
     }
-
-
-def _check(params, X, y, activation):
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise KeyError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
-    W1, b1, W2, b2 = (np.asarray(params[k]) for k in PARAM_NAMES)
-    X = np.asarray(X)
-    if W1.ndim != 2 or W2.ndim != 2 or b1.shape != (W1.shape[1],) or b2.shape != (W2.shape[1],) \
-            or W2.shape[0] != W1.shape[1]:
-        raise ValueError("params must be W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); got "
-                         + ", ".join(f"{k} {np.shape(params[k])}" for k in PARAM_NAMES))
-    D, C = W1.shape[0], W2.shape[1]
-    if X.ndim != 2 or X.shape[1] != D:
-        raise ValueError(f"X must have shape (N, D) = (N, {D}), got {X.shape}")
-    if X.shape[0] == 0:
-        raise ValueError("X is empty: need at least one example, shape (N, D) with N >= 1")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or inf")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-    return _targets(y, X.shape[0], C)
-
-
-def _targets(y, N, C):
-    """Integer labels (N,) -> one-hot (N, C); probability rows (N, C) are kept."""
-    y = np.asarray(y)
-    if y.ndim == 1:
-        if y.shape != (N,) or not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"y must be integer labels of shape (N,) = ({N},) or "
-                             f"probabilities (N, C) = ({N}, {C}); got {y.dtype} {y.shape}")
-        if y.min() < 0 or y.max() >= C:
-            raise ValueError(f"y labels must be in [0, C) = [0, {C}), got {y.min()}..{y.max()}")
-        return np.eye(C)[y]
-    if y.shape != (N, C) or not np.isfinite(y).all() or (y < 0).any() \
-            or not np.allclose(y.sum(axis=1), 1.0):
-        raise ValueError(f"y as probabilities must have shape (N, C) = ({N}, {C}), rows >= 0 "
-                         f"summing to 1; got shape {y.shape}")
-    return y.astype(np.float64)
 
 
 # --8<-- [start:softmax]
@@ -83,12 +43,8 @@ def log_softmax(z):
 
 # --8<-- [start:forward_backward]
 def loss_and_grads(params, X, y, activation="relu", reg=0.0):
-    """Cross-entropy loss and its gradient for every parameter.
-
-    X (N, D); y integer labels (N,) or probabilities (N, C); returns (loss, grads)
-    with grads[k] of the shape of params[k].
-    """
-    Y = _check(params, X, y, activation)                   # (N, C) one-hot targets
+    """X (N, D), y labels (N,) or probabilities (N, C) -> loss, grads shaped like params"""
+    Y = _check_batch(params, X, y, activation)             # (N, C) target probabilities
     W1, b1, W2, b2 = (params[k] for k in PARAM_NAMES)
     N = X.shape[0]
 
@@ -127,9 +83,7 @@ def predict(params, X, activation="relu"):
 def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
           epochs=10, batch_size=64, seed=0):
     """Mini-batch SGD; returns params and a history of per-epoch loss and accuracies."""
-    X, y = np.asarray(X, np.float64), np.asarray(y)
-    if X.ndim != 2 or len(X) == 0 or y.shape != (len(X),):
-        raise ValueError(f"X must be (N, D) with N >= 1 and y (N,); got {X.shape}, {y.shape}")
+    X, y = _check_train_data(X, y)
     C = int(max(y.max(), np.max(y_val))) + 1
     params = init_params(X.shape[1], hidden, C, activation, seed)
     rng = np.random.default_rng(seed)
@@ -148,6 +102,57 @@ def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
         hist["val_acc"].append(float(np.mean(predict(params, X_val, activation) == y_val)))
     return params, hist
 # --8<-- [end:train]
+
+
+# -------------------------------------------------------------- argument checks
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+
+
+def _check_batch(params, X, y, activation):
+    missing = [k for k in PARAM_NAMES if k not in params]
+    if missing:
+        raise KeyError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
+    W1, b1, W2, b2 = (np.asarray(params[k]) for k in PARAM_NAMES)
+    X = np.asarray(X)
+    if W1.ndim != 2 or W2.ndim != 2 or b1.shape != (W1.shape[1],) or b2.shape != (W2.shape[1],) \
+            or W2.shape[0] != W1.shape[1]:
+        raise ValueError("params must be W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); got "
+                         + ", ".join(f"{k} {np.shape(params[k])}" for k in PARAM_NAMES))
+    D, C = W1.shape[0], W2.shape[1]
+    if X.ndim != 2 or X.shape[1] != D:
+        raise ValueError(f"X must have shape (N, D) = (N, {D}), got {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError("X is empty: need at least one example, shape (N, D) with N >= 1")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or inf")
+    _check_activation(activation)
+    return _targets(y, X.shape[0], C)
+
+
+def _targets(y, N, C):
+    """Integer labels (N,) -> one-hot (N, C); probability rows (N, C) are kept."""
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if y.shape != (N,) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y must be integer labels of shape (N,) = ({N},) or "
+                             f"probabilities (N, C) = ({N}, {C}); got {y.dtype} {y.shape}")
+        if y.min() < 0 or y.max() >= C:
+            raise ValueError(f"y labels must be in [0, C) = [0, {C}), got {y.min()}..{y.max()}")
+        return np.eye(C)[y]
+    if y.shape != (N, C) or not np.isfinite(y).all() or (y < 0).any() \
+            or not np.allclose(y.sum(axis=1), 1.0):
+        raise ValueError(f"y as probabilities must have shape (N, C) = ({N}, {C}), rows >= 0 "
+                         f"summing to 1; got shape {y.shape}")
+    return y.astype(np.float64)
+
+
+def _check_train_data(X, y):
+    X, y = np.asarray(X, np.float64), np.asarray(y)
+    if X.ndim != 2 or len(X) == 0 or y.shape != (len(X),):
+        raise ValueError(f"X must be (N, D) with N >= 1 and y (N,); got {X.shape}, {y.shape}")
+    return X, y
 
 
 def main() -> None:
