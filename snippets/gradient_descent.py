@@ -60,42 +60,6 @@ def max_stable_lr(X):
     return 2.0 / float(np.linalg.eigvalsh(X.T @ X)[-1])
 
 
-def _as_design(X) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim == 1:
-        X = X[:, None]                   # scalar θ: x_i are numbers
-    if X.ndim != 2:
-        raise ValueError(f"X must be 1-D (n,) or 2-D (n, d), got shape {X.shape}")
-    return X
-
-
-def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol):
-    X = _as_design(X)
-    y = np.asarray(y, dtype=np.float64)
-    n, d = X.shape
-    if n == 0 or d == 0:
-        raise ValueError(f"X must not be empty, expected (n, d) with n, d >= 1, got {X.shape}")
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape (n,) = ({n},) to match X, got {y.shape}")
-    if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise ValueError("X and y must be finite (found NaN or inf)")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if method == "minibatch" and not (isinstance(batch_size, int) and 1 <= batch_size <= n):
-        raise ValueError(f"batch_size must be an integer in [1, n={n}], got {batch_size!r}")
-    if not (isinstance(max_epochs, int) and max_epochs >= 1):
-        raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
-    if not tol >= 0:
-        raise ValueError(f"tol must be >= 0, got {tol!r}")
-    theta = np.zeros(d) if theta0 is None else np.array(theta0, dtype=np.float64).reshape(-1)
-    if theta.shape != (d,) or not np.isfinite(theta).all():
-        raise ValueError(f"theta0 must be {d} finite number(s) (shape ({d},)), "
-                         f"got {np.shape(theta0)}")
-    return X, y, theta
-
-
 # --8<-- [start:gd]
 def gradient_descent(X, y, lr, theta0=None, method="batch", batch_size=32,
                      max_epochs=1000, tol=1e-10, seed=0):
@@ -165,6 +129,43 @@ def make_data(n=100, d=2, noise=0.1, seed=0):
     theta_true = rng.normal(size=d)
     y = X @ theta_true + noise * rng.normal(size=n)
     return X, y, theta_true
+
+
+# -------------------------------------------------------------- argument checks
+def _as_design(X) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1:
+        X = X[:, None]                   # scalar θ: x_i are numbers
+    if X.ndim != 2:
+        raise ValueError(f"X must be 1-D (n,) or 2-D (n, d), got shape {X.shape}")
+    return X
+
+
+def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol):
+    X = _as_design(X)
+    y = np.asarray(y, dtype=np.float64)
+    n, d = X.shape
+    if n == 0 or d == 0:
+        raise ValueError(f"X must not be empty, expected (n, d) with n, d >= 1, got {X.shape}")
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape (n,) = ({n},) to match X, got {y.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise ValueError("X and y must be finite (found NaN or inf)")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if method == "minibatch" and not (isinstance(batch_size, int) and 1 <= batch_size <= n):
+        raise ValueError(f"batch_size must be an integer in [1, n={n}], got {batch_size!r}")
+    if not (isinstance(max_epochs, int) and max_epochs >= 1):
+        raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0, got {tol!r}")
+    theta = np.zeros(d) if theta0 is None else np.array(theta0, dtype=np.float64).reshape(-1)
+    if theta.shape != (d,) or not np.isfinite(theta).all():
+        raise ValueError(f"theta0 must be {d} finite number(s) (shape ({d},)), "
+                         f"got {np.shape(theta0)}")
+    return X, y, theta
 
 
 def main() -> None:
