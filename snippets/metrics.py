@@ -15,38 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def _check_labels(y_true, y_pred, num_classes: int | None) -> tuple[np.ndarray, np.ndarray, int]:
-    """Validate two label vectors up front; return them as int64 and the number of classes."""
-    arrays = []
-    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        y = np.asarray(y)
-        if y.ndim != 1:
-            hint = " (for scores or one-hot rows take argmax(axis=1) first)" if y.ndim == 2 else ""
-            raise ValueError(
-                f"{name} must be a 1-D array of class labels, got shape {y.shape}{hint}"
-            )
-        if y.size == 0:
-            raise ValueError(f"{name} is empty: metrics need at least one sample")
-        if not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
-            raise ValueError(f"{name} must hold integer class labels, got dtype {y.dtype}")
-        arrays.append(y.astype(np.int64))
-    y_true, y_pred = arrays
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}")
-    if num_classes is None:
-        num_classes = int(max(y_true.max(), y_pred.max())) + 1
-    elif isinstance(num_classes, bool) or not isinstance(num_classes, int | np.integer):
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
-    if num_classes < 1:
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
-    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if y.min() < 0 or y.max() >= num_classes:
-            raise ValueError(
-                f"{name} has labels outside 0..{num_classes - 1}: min {y.min()}, max {y.max()}"
-            )
-    return y_true, y_pred, int(num_classes)
-
-
 # --8<-- [start:metrics]
 def accuracy(y_true, y_pred) -> float:
     """Fraction of correct predictions.  y_true, y_pred: (N,) integer labels."""
@@ -101,8 +69,7 @@ def precision_recall_f1(
     zero_division: the value used for 0/0 — 0.0, 1.0 or nan (nan is skipped by the
     macro average), the same convention as sklearn.metrics.
     """
-    if not (zero_division in (0.0, 1.0) or np.isnan(zero_division)):
-        raise ValueError(f"zero_division must be 0.0, 1.0 or nan, got {zero_division!r}")
+    _check_zero_division(zero_division)
     cm = confusion_matrix(y_true, y_pred, num_classes)  # (K, K)
     tp = np.diag(cm).astype(np.float64)  # predicted k and truly k
     fp = cm.sum(axis=0) - tp  # predicted k, truly something else
@@ -136,6 +103,44 @@ def format_report(report: Report, class_names=None) -> str:
     )
     lines.append(f"{'accuracy':>{width}} {report.accuracy:29.4f}")
     return "\n".join(lines)
+
+
+# -------------------------------------------------------------- argument checks
+def _check_labels(y_true, y_pred, num_classes: int | None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Validate two label vectors up front; return them as int64 and the number of classes."""
+    arrays = []
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        y = np.asarray(y)
+        if y.ndim != 1:
+            hint = " (for scores or one-hot rows take argmax(axis=1) first)" if y.ndim == 2 else ""
+            raise ValueError(
+                f"{name} must be a 1-D array of class labels, got shape {y.shape}{hint}"
+            )
+        if y.size == 0:
+            raise ValueError(f"{name} is empty: metrics need at least one sample")
+        if not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+            raise ValueError(f"{name} must hold integer class labels, got dtype {y.dtype}")
+        arrays.append(y.astype(np.int64))
+    y_true, y_pred = arrays
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}")
+    if num_classes is None:
+        num_classes = int(max(y_true.max(), y_pred.max())) + 1
+    elif isinstance(num_classes, bool) or not isinstance(num_classes, int | np.integer):
+        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
+    if num_classes < 1:
+        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.min() < 0 or y.max() >= num_classes:
+            raise ValueError(
+                f"{name} has labels outside 0..{num_classes - 1}: min {y.min()}, max {y.max()}"
+            )
+    return y_true, y_pred, int(num_classes)
+
+
+def _check_zero_division(zero_division):
+    if not (zero_division in (0.0, 1.0) or np.isnan(zero_division)):
+        raise ValueError(f"zero_division must be 0.0, 1.0 or nan, got {zero_division!r}")
 
 
 def main() -> None:
