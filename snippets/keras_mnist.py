@@ -46,19 +46,7 @@ def build_model(input_shape=(28, 28, 1), num_classes=10):
 # --8<-- [start:prepare]
 def prepare(x, y, num_classes=10):
     """Images (N, 28, 28) in [0, 1] -> (N, 28, 28, 1) float32; labels (N,) -> one-hot (N, 10)."""
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 3 or x.shape[1:] != (28, 28):
-        raise ValueError(f"x must have shape (N, 28, 28), got {x.shape}")
-    if len(x) == 0:
-        raise ValueError("x is empty")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"x must be float pixels in [0, 1] (divide uint8 by 255), got {x.dtype}")
-    if x.min() < 0 or x.max() > 1:
-        raise ValueError(f"x must lie in [0, 1], got [{x.min()}, {x.max()}]")
-    if y.shape != (len(x),):
-        raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(f"y must hold integer labels in 0..{num_classes - 1}")
+    x, y = _check_images(x, y, num_classes)
     x = x.astype("float32").reshape((-1, 28, 28, 1))  # add the channel axis (NHWC)
     y = keras.utils.to_categorical(y, num_classes)  # categorical_crossentropy wants one-hot
     return x, y
@@ -73,8 +61,6 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
     strategy: a tf.distribute strategy (default: the current one, i.e. a single device).
     Build and compile inside ``strategy.scope()``; ``fit`` splits each batch of
     ``batch_size`` across the strategy's replicas.
-    callbacks: optional keras callbacks for fit (e.g. keras.callbacks.EarlyStopping).
-    Returns (model, history, test_loss, test_accuracy).
     """
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow seeds at once
     x_train, y_train = prepare(data.x_train, data.y_train)
@@ -96,6 +82,24 @@ def load(name="auto"):
     from digits import load_digits, load_fashion_mnist
 
     return load_fashion_mnist() if name == "fashion-mnist" else load_digits(name)
+
+
+# -------------------------------------------------------------- argument checks
+def _check_images(x, y, num_classes):
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 3 or x.shape[1:] != (28, 28):
+        raise ValueError(f"x must have shape (N, 28, 28), got {x.shape}")
+    if len(x) == 0:
+        raise ValueError("x is empty")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"x must be float pixels in [0, 1] (divide uint8 by 255), got {x.dtype}")
+    if x.min() < 0 or x.max() > 1:
+        raise ValueError(f"x must lie in [0, 1], got [{x.min()}, {x.max()}]")
+    if y.shape != (len(x),):
+        raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes:
+        raise ValueError(f"y must hold integer labels in 0..{num_classes - 1}")
+    return x, y
 
 
 # --8<-- [start:main]
