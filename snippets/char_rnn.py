@@ -11,18 +11,7 @@ weight arrays are used at every time step:
 
 After Karpathy's min-char-rnn (2015), but trained on mini-batches of B parallel streams
 through the text instead of one sequence at a time, and importable: nothing is read
-and nothing is trained at import time.
-
-Stable API (also used by char_rnn_tf.py, the notebook and the benchmark):
-    build_vocab(text) -> Vocab;  Vocab.encode(text) -> ids (N,) int64;  Vocab.decode(ids)
-    split_text(text, val_fraction) -> (train_text, val_text)
-    make_streams(ids, batch_size, seq_length) -> streams (B, L);  windows(streams, T)
-    init_params(V, H, seed, dtype) -> {"Wxh" (V,H), "Whh" (H,H), "bh" (H,), "Why" (H,V), "by" (V,)}
-    rnn_forward(params, inputs (B,T), hprev (B,H)) -> logits (B,T,V), hs (T+1,B,H)
-    loss_and_grads(params, inputs, targets, hprev, clip_dh=None) -> loss, grads, h_last
-    train(params, ids, steps=..., ...) -> losses;  evaluate(params, ids) -> nats/char
-    sample(params, vocab, seed_text, n, temperature, rng, greedy) -> str
-    save(path, params, vocab);  load(path) -> params, vocab
+and nothing is trained at import time.  char_rnn_tf.py reuses its data pipeline.
 
 References: A. Karpathy, min-char-rnn (2015) and "The Unreasonable Effectiveness of
 Recurrent Neural Networks" (2015); Karpathy, Johnson & Fei-Fei, "Visualizing and
@@ -45,18 +34,15 @@ class Vocab:
 
     def __init__(self, chars):
         self.chars = list(chars)
+        _check_chars(self.chars)
         self.index = {c: i for i, c in enumerate(self.chars)}
-        if not self.chars or len(self.index) != len(self.chars):
-            raise ValueError("chars must be a non-empty sequence of distinct characters")
 
     def __len__(self) -> int:
         return len(self.chars)
 
     def encode(self, text: str) -> np.ndarray:
         """text -> ids (N,) int64; KeyError naming every character not in the vocabulary."""
-        missing = sorted(set(text) - self.index.keys())
-        if missing:
-            raise KeyError(f"characters not in the vocabulary: {missing}")
+        _check_chars_known(text, self.index)
         return np.array([self.index[c] for c in text], dtype=np.int64)
 
     def decode(self, ids) -> str:
@@ -64,17 +50,13 @@ class Vocab:
 
 
 def build_vocab(text: str) -> Vocab:
-    if not isinstance(text, str) or not text:
-        raise ValueError("text must be a non-empty string")
+    _check_text(text)
     return Vocab(sorted(set(text)))
 
 
 def split_text(text: str, val_fraction: float = 0.1) -> tuple[str, str]:
     """The first (1 - val_fraction) of the text for training, the rest for validation."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("text must be a non-empty string")
-    if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    _check_split(text, val_fraction)
     cut = int(round(len(text) * (1.0 - val_fraction)))
     return text[:cut], text[cut:]
 
@@ -85,19 +67,8 @@ def make_streams(ids: np.ndarray, batch_size: int, seq_length: int) -> np.ndarra
     Window k of every row continues where window k-1 stopped, so the hidden state of
     each row can be carried from one window to the next (truncated BPTT).
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or ids.size == 0:
-        raise ValueError(f"text is empty or not 1-D: ids.shape = {ids.shape}")
-    if int(seq_length) != seq_length or seq_length < 1:
-        raise ValueError(f"seq_length must be an integer >= 1, got {seq_length!r}")
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    ids = _check_stream_args(ids, batch_size, seq_length)
     L = len(ids) // batch_size
-    if L < seq_length + 1:
-        raise ValueError(
-            f"batch_size={batch_size} is too large for a text of {len(ids)} characters with "
-            f"seq_length={seq_length}: every stream needs seq_length + 1 = {seq_length + 1} "
-            f"characters, so batch_size can be at most {len(ids) // (seq_length + 1)}")
     return ids[: batch_size * L].reshape(batch_size, L)
 
 
@@ -122,9 +93,7 @@ def init_params(vocab_size: int, hidden_size: int, seed: int = 0,
 
     Layer sizes: input V (one-hot of one character) -> hidden H -> output V.
     """
-    if vocab_size < 1 or hidden_size < 1:
-        raise ValueError(f"vocab_size and hidden_size must be >= 1, "
-                         f"got {vocab_size}, {hidden_size}")
+    _check_sizes(vocab_size, hidden_size)
     rng = np.random.default_rng(seed)
     V, H = vocab_size, hidden_size
     params = {
@@ -139,24 +108,11 @@ def init_params(vocab_size: int, hidden_size: int, seed: int = 0,
 
 
 # --8<-- [start:forward]
-def _check_ids(params, ids, name):
-    ids = np.asarray(ids)
-    if ids.ndim != 2 or ids.shape[1] < 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{name} must be an integer array (B, T) with T >= 1, got "
-                         f"shape {ids.shape}, dtype {ids.dtype}")
-    V = params["Wxh"].shape[0]
-    if ids.min() < 0 or ids.max() >= V:
-        raise ValueError(f"{name} must hold ids in 0..{V - 1}")
-    return ids
-
-
 def rnn_forward(params, inputs, hprev):
     """inputs (B, T) int ids, hprev (B, H) -> logits (B, T, V), hs (T+1, B, H), hs[0] = hprev."""
-    inputs = _check_ids(params, inputs, "inputs")
+    inputs = _check_forward_args(params, inputs, hprev)
     Wxh, Whh, bh, Why, by = (params[k] for k in PARAM_NAMES)
     B, T = inputs.shape
-    if np.shape(hprev) != (B, Whh.shape[0]):
-        raise ValueError(f"hprev must have shape {(B, Whh.shape[0])}, got {np.shape(hprev)}")
     # x_t Wxh for a one-hot x_t is just row inputs[:, t] of Wxh; do all t at once
     xw = Wxh[inputs.T] + bh                                  # (T, B, H)
     hs = np.empty((T + 1, B, Whh.shape[0]), dtype=Whh.dtype)
@@ -220,9 +176,7 @@ def rnn_backward(params, inputs, hs, dlogits, clip_dh=None):
 
 def loss_and_grads(params, inputs, targets, hprev, clip_dh=None):
     """min-char-rnn's lossFun, batched: -> loss (nats/char), grads, h_last (B, H)."""
-    targets = _check_ids(params, targets, "targets")
-    if targets.shape != np.shape(inputs):
-        raise ValueError(f"targets {targets.shape} and inputs {np.shape(inputs)} differ in shape")
+    targets = _check_targets(params, targets, inputs)
     logits, hs = rnn_forward(params, inputs, hprev)
     loss, dlogits = softmax_cross_entropy(logits, targets)
     grads, _ = rnn_backward(params, inputs, hs, dlogits, clip_dh)
@@ -233,8 +187,7 @@ def loss_and_grads(params, inputs, targets, hprev, clip_dh=None):
 # --8<-- [start:optim]
 def clip_grads(grads, clip: float):
     """Clip every gradient entry to [-clip, clip] in place (against exploding gradients)."""
-    if not clip > 0:
-        raise ValueError(f"clip must be > 0, got {clip!r}")
+    _check_clip(clip)
     for g in grads.values():
         np.clip(g, -clip, clip, out=g)
     return grads
@@ -285,9 +238,9 @@ def train_steps(params, ids, *, batch_size: int = 32, seq_length: int = 25, opti
     BPTT); after the last window the walk starts again from the beginning with h = 0.
     Runs until you stop asking: see train() below.
     """
-    streams = make_streams(ids, batch_size, seq_length)   # checks the arguments now
-    if np.max(streams) >= params["Wxh"].shape[0]:
-        raise ValueError("ids hold characters outside the model's vocabulary")
+    # outside the generator, so that bad arguments fail here and not at the first next()
+    streams = make_streams(ids, batch_size, seq_length)
+    _check_ids_in_vocab(streams, params)
     optimizer = optimizer if optimizer is not None else Adam(params)
     H, dtype = params["Whh"].shape[0], params["Whh"].dtype
 
@@ -320,8 +273,7 @@ def take_steps(updates, steps: int, callback=None, callback_every: int = 100,
                trained=None) -> list[float]:
     """The losses of the next `steps` updates; callback(step, trained, loss) every
     callback_every steps.  Shared by train and char_rnn_tf.train_tf."""
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    _check_count(steps, "steps")
     losses: list[float] = []
     for step in range(1, steps + 1):
         losses.append(next(updates))
@@ -332,8 +284,7 @@ def take_steps(updates, steps: int, callback=None, callback_every: int = 100,
 
 def eval_streams(ids, batch_size: int, seq_length: int) -> tuple[np.ndarray, int]:
     """(streams, T) for evaluating on ids (N,): B and T are reduced to fit a short text."""
-    if np.ndim(ids) != 1 or len(ids) < 2:
-        raise ValueError("text must have at least 2 characters to evaluate a loss on")
+    _check_eval_ids(ids)
     seq_length = min(seq_length, len(ids) - 1)
     batch_size = max(1, min(batch_size, len(ids) // (seq_length + 1)))
     return make_streams(ids, batch_size, seq_length), seq_length
@@ -365,16 +316,6 @@ def choose_next(logits, temperature: float = 1.0, rng=None, greedy: bool = False
     z = np.asarray(logits, np.float64) / temperature
     p = np.exp(z - z.max())
     return int(rng.choice(len(p), p=p / p.sum()))
-
-
-def _check_sampling(seed_text, n, temperature):
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature!r} (use greedy=True "
-                         "for the most likely character)")
-    if not isinstance(seed_text, str) or not seed_text:
-        raise ValueError("seed_text must be a non-empty string")
-    if int(n) != n or n < 0:
-        raise ValueError(f"n must be an integer >= 0, got {n!r}")
 
 
 def sample(params, vocab: Vocab, seed_text: str, n: int, temperature: float = 1.0,
@@ -416,13 +357,117 @@ def save(path, params, vocab: Vocab) -> None:
 
 def load(path) -> tuple[dict[str, np.ndarray], Vocab]:
     with np.load(path, allow_pickle=False) as f:
-        missing = [k for k in (*PARAM_NAMES, "chars") if k not in f.files]
-        if missing:
-            raise KeyError(f"{path} is not a char_rnn file: missing {missing}")
+        _check_saved_keys(path, f.files)
         params = {k: f[k].copy() for k in PARAM_NAMES}
         vocab = Vocab(str(c) for c in f["chars"])
     return params, vocab
 # --8<-- [end:save]
+
+
+# -------------------------------------------------------------- argument checks
+def _check_text(text):
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty string")
+
+
+def _check_split(text, val_fraction):
+    _check_text(text)
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+
+
+def _check_chars(chars):
+    if not chars or len(set(chars)) != len(chars):
+        raise ValueError("chars must be a non-empty sequence of distinct characters")
+
+
+def _check_chars_known(text, index):
+    missing = sorted(set(text) - index.keys())
+    if missing:
+        raise KeyError(f"characters not in the vocabulary: {missing}")
+
+
+def _check_stream_args(ids, batch_size, seq_length):
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or ids.size == 0:
+        raise ValueError(f"text is empty or not 1-D: ids.shape = {ids.shape}")
+    if int(seq_length) != seq_length or seq_length < 1:
+        raise ValueError(f"seq_length must be an integer >= 1, got {seq_length!r}")
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if len(ids) // batch_size < seq_length + 1:
+        raise ValueError(
+            f"batch_size={batch_size} is too large for a text of {len(ids)} characters with "
+            f"seq_length={seq_length}: every stream needs seq_length + 1 = {seq_length + 1} "
+            f"characters, so batch_size can be at most {len(ids) // (seq_length + 1)}")
+    return ids
+
+
+def _check_sizes(vocab_size, hidden_size):
+    if vocab_size < 1 or hidden_size < 1:
+        raise ValueError(f"vocab_size and hidden_size must be >= 1, "
+                         f"got {vocab_size}, {hidden_size}")
+
+
+def _check_ids(params, ids, name):
+    ids = np.asarray(ids)
+    if ids.ndim != 2 or ids.shape[1] < 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"{name} must be an integer array (B, T) with T >= 1, got "
+                         f"shape {ids.shape}, dtype {ids.dtype}")
+    V = params["Wxh"].shape[0]
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError(f"{name} must hold ids in 0..{V - 1}")
+    return ids
+
+
+def _check_forward_args(params, inputs, hprev):
+    inputs = _check_ids(params, inputs, "inputs")
+    shape = (inputs.shape[0], params["Whh"].shape[0])
+    if np.shape(hprev) != shape:
+        raise ValueError(f"hprev must have shape {shape}, got {np.shape(hprev)}")
+    return inputs
+
+
+def _check_targets(params, targets, inputs):
+    targets = _check_ids(params, targets, "targets")
+    if targets.shape != np.shape(inputs):
+        raise ValueError(f"targets {targets.shape} and inputs {np.shape(inputs)} differ in shape")
+    return targets
+
+
+def _check_clip(clip):
+    if not clip > 0:
+        raise ValueError(f"clip must be > 0, got {clip!r}")
+
+
+def _check_ids_in_vocab(streams, params):
+    if np.max(streams) >= params["Wxh"].shape[0]:
+        raise ValueError("ids hold characters outside the model's vocabulary")
+
+
+def _check_count(value, name):
+    if int(value) != value or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+
+
+def _check_eval_ids(ids):
+    if np.ndim(ids) != 1 or len(ids) < 2:
+        raise ValueError("text must have at least 2 characters to evaluate a loss on")
+
+
+def _check_sampling(seed_text, n, temperature):
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature!r} (use greedy=True "
+                         "for the most likely character)")
+    if not isinstance(seed_text, str) or not seed_text:
+        raise ValueError("seed_text must be a non-empty string")
+    _check_count(n, "n")
+
+
+def _check_saved_keys(path, files):
+    missing = [k for k in (*PARAM_NAMES, "chars") if k not in files]
+    if missing:
+        raise KeyError(f"{path} is not a char_rnn file: missing {missing}")
 
 
 DEMO_TEXT = (
