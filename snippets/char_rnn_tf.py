@@ -6,14 +6,6 @@ same data pipeline: Vocab, make_streams and windows are imported from char_rnn.p
 sampling uses char_rnn.choose_next.  recurrent_dropout > 0 is the variational dropout of
 Gal & Ghahramani (2016): one dropout mask per sequence, reused at every time step.
 
-Stable API:
-    build_model(V, H, cell="simple"|"gru"|"lstm", recurrent_dropout=0.0, seed=0, dtype)
-        -> keras.Model: [ids (B,T) int32, *states (B,H)] -> [logits (B,T,V), *states]
-    set_numpy_params(model, params) / get_numpy_params(model)   (SimpleRNN only)
-    train_tf(model, ids, steps=..., ...) -> losses;  evaluate_tf(model, ids) -> nats/char
-    sample_tf(model, vocab, seed_text, n, temperature, rng, greedy) -> str
-    recurrent_dropout_experiment(text, ...) -> dict of validation losses
-
 References: Y. Gal & Z. Ghahramani, "A Theoretically Grounded Application of Dropout in
 Recurrent Neural Networks" (NeurIPS 2016).
 Run: python snippets/char_rnn_tf.py [your_text.txt]
@@ -51,10 +43,7 @@ def build_model(vocab_size: int, hidden_size: int, cell: str = "simple",
     """
     import keras
 
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-    if not 0.0 <= recurrent_dropout < 1.0:
-        raise ValueError(f"recurrent_dropout must be in [0, 1), got {recurrent_dropout!r}")
+    _check_model_args(cell, recurrent_dropout)
     keras.utils.set_random_seed(seed)
     V, H = vocab_size, hidden_size
     layer = {"simple": keras.layers.SimpleRNN, "gru": keras.layers.GRU,
@@ -100,15 +89,13 @@ def run_model(model, ids, states):
 
 def set_numpy_params(model, params):
     """Copy char_rnn.py parameters into a SimpleRNN model: same layout, no transposes."""
-    if model.get_layer("rnn").__class__.__name__ != "SimpleRNN":
-        raise ValueError("set_numpy_params needs a model built with cell='simple'")
+    _check_simple_rnn(model, "set_numpy_params")
     model.get_layer("rnn").set_weights([params["Wxh"], params["Whh"], params["bh"]])
     model.get_layer("logits").set_weights([params["Why"], params["by"]])
 
 
 def get_numpy_params(model):
-    if model.get_layer("rnn").__class__.__name__ != "SimpleRNN":
-        raise ValueError("get_numpy_params needs a model built with cell='simple'")
+    _check_simple_rnn(model, "get_numpy_params")
     Wxh, Whh, bh = model.get_layer("rnn").get_weights()
     Why, by = model.get_layer("logits").get_weights()
     return {"Wxh": Wxh, "Whh": Whh, "bh": bh, "Why": Why, "by": by}
@@ -223,6 +210,19 @@ def recurrent_dropout_experiment(text: str, *, rates=(0.0, 0.25, 0.5), cell: str
                          "final_val": curve[-1][2], "seconds": time.perf_counter() - t0}
     return results
 # --8<-- [end:experiment]
+
+
+# -------------------------------------------------------------- argument checks
+def _check_model_args(cell, recurrent_dropout):
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    if not 0.0 <= recurrent_dropout < 1.0:
+        raise ValueError(f"recurrent_dropout must be in [0, 1), got {recurrent_dropout!r}")
+
+
+def _check_simple_rnn(model, caller):
+    if model.get_layer("rnn").__class__.__name__ != "SimpleRNN":
+        raise ValueError(f"{caller} needs a model built with cell='simple'")
 
 
 def main(argv=None) -> None:
