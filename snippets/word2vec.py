@@ -27,7 +27,7 @@ import numpy as np
 
 try:  # optional: a sparse matrix product is the fastest scatter-add available from Python
     from scipy import sparse
-except ImportError:  # pragma: no cover - exercised through use_scipy=False in the tests
+except ImportError:  # pragma: no cover - the tests set sparse = None to run the fallback
     sparse = None
 
 # ---------------------------------------------------------------------------------------
@@ -47,8 +47,7 @@ def tokenize(text: str, lang: str = "auto") -> list[list[str]]:
     spaces, numbers -- dropped, Latin lower-cased) or "auto" ("zh" if the text contains
     any CJK character).  Add domain words first with ``jieba.add_word("深度学习")``.
     """
-    if lang not in ("auto", "en", "zh"):
-        raise ValueError(f"lang must be 'auto', 'en' or 'zh', got {lang!r}")
+    _check_lang(lang)
     if lang == "auto":
         lang = "zh" if CJK_RE.search(text) else "en"
     if lang == "en":
@@ -81,18 +80,13 @@ class Corpus:
 def build_corpus(sentences: list[list[str]], min_count: int = 5) -> Corpus:
     """Vocabulary of the words seen at least ``min_count`` times; rarer words are dropped
     from the token stream (as in word2vec and gensim) before any window is taken."""
-    if min_count < 1:
-        raise ValueError(f"min_count must be >= 1, got {min_count}")
+    _check_at_least_one(min_count=min_count)
     freq: dict[str, int] = {}
     for sent in sentences:
         for w in sent:
             freq[w] = freq.get(w, 0) + 1
-    if not freq:
-        raise ValueError("corpus is empty: no sentence contains a token")
     kept = sorted((w for w, c in freq.items() if c >= min_count), key=lambda w: (-freq[w], w))
-    if not kept:
-        raise ValueError(f"min_count={min_count} leaves no word (most frequent word occurs "
-                         f"{max(freq.values())} times)")
+    _check_vocabulary(freq, kept, min_count)
     index = {w: i for i, w in enumerate(kept)}
     ids = [[index[w] for w in sent if w in index] for sent in sentences]
     lengths = np.array([len(s) for s in ids], dtype=np.int64)
@@ -111,8 +105,7 @@ def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
     keep = (sqrt(f / t) + 1) * t / f with t = sample * total count — we use the latter,
     so the comparison with gensim is like for like.  sample=0 keeps every word.
     """
-    if sample < 0:
-        raise ValueError(f"sample must be >= 0, got {sample}")
+    _check_sample(sample)
     if sample == 0:
         return np.ones(len(counts))
     t = sample * counts.sum()
@@ -184,10 +177,8 @@ def training_batches(corpus: Corpus, *, sg: bool = True, window: int = 5, negati
     The corpus is processed in chunks of whole sentences (>= chunk_words words): each
     chunk is subsampled afresh every epoch, cut into windows, shuffled, and batched.
     """
-    for name, value in [("window", window), ("negative", negative), ("epochs", epochs),
-                        ("batch_size", batch_size), ("chunk_words", chunk_words)]:
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+    _check_at_least_one(window=window, negative=negative, epochs=epochs,
+                        batch_size=batch_size, chunk_words=chunk_words)
     rng = np.random.default_rng(seed)
     keep = keep_probabilities(corpus.counts, sample)                # (V,)
     table = noise_table(corpus.counts)
@@ -228,8 +219,7 @@ def init_embeddings(vocab_size: int, dim: int, seed: int = 0,
                     dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
     """W_in (V, D): the word vectors we keep, uniform in [-1/D, 1/D) as in gensim 4
     (the C code uses half that range); W_out (V, D): output ("context") vectors, zeros."""
-    if dim < 1:
-        raise ValueError(f"dim must be >= 1, got {dim}")
+    _check_at_least_one(dim=dim)
     rng = np.random.default_rng(seed)
     W_in = ((2 * rng.random((vocab_size, dim)) - 1) / dim).astype(dtype)
     W_out = np.zeros((vocab_size, dim), dtype=dtype)
@@ -267,8 +257,7 @@ def negative_sampling_output(h: np.ndarray, W_out: np.ndarray, targets: np.ndarr
     return loss, g, dh
 
 
-def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None,
-                use_scipy: bool = True) -> None:
+def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None) -> None:
     """In place: W[rows[b, j]] += coef[b, j] * X[b] for all b, j; repeated rows add up.
 
     W (V, D), rows (B,) or (B, J) ints, X (B, D), coef like rows (default: ones).
@@ -277,7 +266,7 @@ def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None,
     rows = rows.reshape(B, -1)                           # (B, J)
     J = rows.shape[1]
     coef = np.ones(rows.shape, W.dtype) if coef is None else coef.astype(W.dtype, copy=False)
-    if sparse is not None and use_scipy:
+    if sparse is not None:
         # number the distinct rows u_0 < u_1 < ... so the work is (u, D), not (V, D)
         present = np.zeros(len(W), dtype=bool)
         present[rows] = True
@@ -361,16 +350,9 @@ class Word2Vec:
                  min_count: int = 5, sample: float = 1e-3, epochs: int = 5,
                  alpha: float = 0.025, min_alpha: float = 1e-4, batch_size: int = 4096,
                  seed: int = 0):
-        for name, value in [("dim", dim), ("window", window), ("negative", negative),
-                            ("min_count", min_count), ("epochs", epochs),
-                            ("batch_size", batch_size)]:
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if not alpha > 0 or not 0 <= min_alpha <= alpha:
-            raise ValueError(f"need alpha > 0 and 0 <= min_alpha <= alpha, got "
-                             f"alpha={alpha}, min_alpha={min_alpha}")
-        if sample < 0:
-            raise ValueError(f"sample must be >= 0, got {sample}")
+        _check_hyperparameters(alpha, min_alpha, sample, dim=dim, window=window,
+                               negative=negative, min_count=min_count, epochs=epochs,
+                               batch_size=batch_size)
         self.dim, self.window, self.negative, self.sg = dim, window, negative, sg
         self.min_count, self.sample, self.epochs = min_count, sample, epochs
         self.alpha, self.min_alpha, self.batch_size, self.seed = alpha, min_alpha, batch_size, seed
@@ -408,15 +390,10 @@ class KeyedVectors:
     analogies and word-pair evaluation; saved/loaded in the word2vec text format."""
 
     def __init__(self, words: list[str], vectors: np.ndarray):
-        vectors = np.asarray(vectors)
-        if vectors.ndim != 2 or vectors.shape[0] != len(words):
-            raise ValueError(f"vectors must have shape (len(words), D) = ({len(words)}, D), "
-                             f"got {vectors.shape}")
+        vectors = _check_vectors(words, vectors)
         self.words = list(words)
         self.vectors = vectors
         self.index = {w: i for i, w in enumerate(self.words)}
-        if len(self.index) != len(self.words):
-            raise ValueError("words must be unique")
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         self.unit = vectors / np.maximum(norms, 1e-12)          # (V, D) rows of length 1
 
@@ -460,8 +437,7 @@ class KeyedVectors:
         skipped because a word is missing).  Words are lower-cased."""
         used = [(w1.lower(), w2.lower(), s) for w1, w2, s in pairs
                 if w1.lower() in self.index and w2.lower() in self.index]
-        if len(used) < 2:
-            raise ValueError(f"only {len(used)} of the word pairs are in the vocabulary")
+        _check_enough_pairs(used)
         model = [self.similarity(w1, w2) for w1, w2, _ in used]
         return spearman(model, [s for *_, s in used]), len(used), len(pairs) - len(used)
 
@@ -473,8 +449,7 @@ class KeyedVectors:
         idx = {w: i for w, i in self.index.items() if i < n}
         q = np.array([[idx[w.lower()] for w in abcd] for abcd in questions
                       if all(w.lower() in idx for w in abcd)], dtype=np.int64).reshape(-1, 4)
-        if len(q) == 0:
-            raise ValueError("no analogy question has all four words in the vocabulary")
+        _check_questions(q)
         unit = self.unit[:n]
         correct = 0
         for s in range(0, len(q), 1024):
@@ -488,9 +463,7 @@ class KeyedVectors:
 
     def save_word2vec_format(self, path) -> None:
         """Text format: "V D" header, then one "word x1 ... xD" line per word."""
-        bad = [w for w in self.words if not w or any(ch.isspace() for ch in w)]
-        if bad:
-            raise ValueError(f"words with whitespace cannot be saved: {bad[:3]}")
+        _check_savable(self.words)
         fmt = " ".join(["%.9g"] * self.vectors.shape[1])   # 9 digits round-trip float32
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"{len(self.words)} {self.vectors.shape[1]}\n")
@@ -504,13 +477,10 @@ class KeyedVectors:
             words, rows = [], []
             for line in f:
                 parts = line.rstrip("\n").split(" ")
-                if len(parts) != D + 1:
-                    raise ValueError(f"{path}: expected a word and {D} numbers, got "
-                                     f"{len(parts)} fields")
+                _check_fields(path, parts, D)
                 words.append(parts[0])
                 rows.append(parts[1:])
-        if len(words) != V:
-            raise ValueError(f"{path}: header says {V} words, file has {len(words)}")
+        _check_word_count(path, words, V)
         return cls(words, np.array(rows, dtype=np.float32).reshape(V, D))
 
 
@@ -545,6 +515,79 @@ def read_analogies(path) -> list[tuple[str, str, str, str]]:
     return [tuple(line.split()) for line in Path(path).read_text(encoding="utf-8").splitlines()
             if line and not line.startswith(":") and len(line.split()) == 4]
 # --8<-- [end:eval]
+
+
+# ---------------------------------------------------------------------------------------
+# Argument checks
+# ---------------------------------------------------------------------------------------
+def _check_lang(lang):
+    if lang not in ("auto", "en", "zh"):
+        raise ValueError(f"lang must be 'auto', 'en' or 'zh', got {lang!r}")
+
+
+def _check_at_least_one(**values):
+    for name, value in values.items():
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+
+
+def _check_vocabulary(freq, kept, min_count):
+    if not freq:
+        raise ValueError("corpus is empty: no sentence contains a token")
+    if not kept:
+        raise ValueError(f"min_count={min_count} leaves no word (most frequent word occurs "
+                         f"{max(freq.values())} times)")
+
+
+def _check_sample(sample):
+    if sample < 0:
+        raise ValueError(f"sample must be >= 0, got {sample}")
+
+
+def _check_hyperparameters(alpha, min_alpha, sample, **integers):
+    for name, value in integers.items():
+        if int(value) != value or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    if not alpha > 0 or not 0 <= min_alpha <= alpha:
+        raise ValueError(f"need alpha > 0 and 0 <= min_alpha <= alpha, got "
+                         f"alpha={alpha}, min_alpha={min_alpha}")
+    _check_sample(sample)
+
+
+def _check_vectors(words, vectors):
+    vectors = np.asarray(vectors)
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ValueError(f"vectors must have shape (len(words), D) = ({len(words)}, D), "
+                         f"got {vectors.shape}")
+    if len(set(words)) != len(words):
+        raise ValueError("words must be unique")
+    return vectors
+
+
+def _check_enough_pairs(used):
+    if len(used) < 2:
+        raise ValueError(f"only {len(used)} of the word pairs are in the vocabulary")
+
+
+def _check_questions(q):
+    if len(q) == 0:
+        raise ValueError("no analogy question has all four words in the vocabulary")
+
+
+def _check_savable(words):
+    bad = [w for w in words if not w or any(ch.isspace() for ch in w)]
+    if bad:
+        raise ValueError(f"words with whitespace cannot be saved: {bad[:3]}")
+
+
+def _check_fields(path, parts, D):
+    if len(parts) != D + 1:
+        raise ValueError(f"{path}: expected a word and {D} numbers, got {len(parts)} fields")
+
+
+def _check_word_count(path, words, V):
+    if len(words) != V:
+        raise ValueError(f"{path}: header says {V} words, file has {len(words)}")
 
 
 def main() -> None:

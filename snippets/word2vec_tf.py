@@ -90,8 +90,7 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
     Same arguments and defaults as word2vec.Word2Vec(sg=True); returns
     (model, KeyedVectors, history) with history as in Word2Vec.history.
     """
-    if dim < 1 or window < 1:
-        raise ValueError(f"dim and window must be >= 1, got dim={dim}, window={window}")
+    _check_dim_window(dim, window)
     corpus = build_corpus(sentences, min_count)
     keras.utils.set_random_seed(seed)
     model = SkipGram(len(corpus.words), dim, seed)
@@ -111,6 +110,12 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
     wv = KeyedVectors(corpus.words, model.w_in.get_weights()[0])
     return model, wv, history
 # --8<-- [end:train]
+
+
+# -------------------------------------------------------------- argument checks
+def _check_dim_window(dim, window):
+    if dim < 1 or window < 1:
+        raise ValueError(f"dim and window must be >= 1, got dim={dim}, window={window}")
 
 
 def main() -> None:
