@@ -32,7 +32,7 @@ RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 BY_ID = {c.id: c for c in DATA.corrections}
 PAGES = sorted({c.page for c in DATA.corrections})
 
-# Rows of ../shared/factcheck.md (table A) whose verdict is wrong, misleading or unverified.
+# Fact-check rows (correction ids fcNN) whose verdict is wrong, misleading or unverified.
 FACTCHECK_FLAGGED = [1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 14, 15, 16, 17, 21, 22, 23, 24, 26, 27,
                      28, 29, 32, 33, 34, 35, 36, 37, 39, 40, 42, 46, 47]  # fmt: skip
 
@@ -82,7 +82,7 @@ def test_every_correction_has_a_source_and_well_formed_urls():
 
 
 def test_wrong_claims_have_a_primary_source_where_one_exists():
-    # only the birth year rests on secondary sources alone (see factcheck.md, part C)
+    # only the birth year rests on secondary sources alone
     without_primary = [
         c.id
         for c in DATA.corrections
@@ -339,7 +339,7 @@ def test_every_reference_has_authors_title_year_and_a_link():
         assert "](https://" in entry and str(b.year) in entry, b.id
 
 
-def test_bibliography_holds_the_works_the_issue_asks_for():
+def test_bibliography_holds_the_required_works():
     ids = {b.id for b in DATA.bibliography}
     required = {"mikolov2013a", "mikolov2013b", "rumelhart1986", "lecun1998", "krizhevsky2012",
                 "hochreiter1997", "gal2016", "noroozi2016", "karpathy2015rnnblog"}  # fmt: skip

@@ -59,15 +59,10 @@ def test_every_page_of_the_site_is_measured(result):
     assert not missing, f"pages without Lighthouse results (re-run the benchmark): {missing}"
 
 
-# Each page's score is the median of 5 runs, because single runs vary: 12 of the 140
-# runs of the committed measurement scored below the floor (lowest 80, /algorithms/rnn/;
-# no page more than 2 of its 5).  The main cause is described on the performance page:
-# headless Chromium sometimes holds the first paint until about 2.2 s
-# (GoogleChrome/lighthouse#17148) and Lighthouse counts all earlier work into FCP and
-# LCP.  The floor is not lowered for that; the pages were made cheaper to lay out until
-# the median of every page met it (last step: the phone navigation drawer is skipped
-# while closed; 28 of 28 pages at or above 95, 27 before; median TBT over all pages
-# 91 -> 66 ms).
+# Each page's score is the median of 5 runs, because single runs vary: headless Chromium
+# sometimes holds the first paint until about 2.2 s and Lighthouse counts all earlier
+# work into FCP and LCP (the performance page explains it).  The floor is not lowered
+# for that; a page below it is made cheaper to lay out.
 
 
 def _below(result: dict, categories) -> dict:
