@@ -119,17 +119,16 @@ def _keras_cache_dir() -> Path:
     return Path(home) / "datasets" / "fashion-mnist"
 
 
-def link_debian_fashion_mnist(debian_dir: Path | None = None) -> bool:
+def link_debian_fashion_mnist() -> bool:
     """Make Keras's cache point at Debian's Fashion-MNIST files; False if they are absent."""
-    debian_dir = DEBIAN_FASHION_DIR if debian_dir is None else Path(debian_dir)
-    if not all((debian_dir / f).is_file() for f in FASHION_FILES):
+    if not all((DEBIAN_FASHION_DIR / f).is_file() for f in FASHION_FILES):
         return False
     cache = _keras_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     for f in FASHION_FILES:
         if not (cache / f).exists():  # keep a copy Keras downloaded earlier
             (cache / f).unlink(missing_ok=True)  # a dangling link
-            (cache / f).symlink_to(debian_dir / f)
+            (cache / f).symlink_to(DEBIAN_FASHION_DIR / f)
     return True
 
 

@@ -135,6 +135,8 @@ def test_link_debian_files_into_a_fresh_cache(tmp_path, monkeypatch):
         (debian / f).write_bytes(b"x")
     cache = tmp_path / "keras" / "datasets" / "fashion-mnist"
     monkeypatch.setattr(dg, "_keras_cache_dir", lambda: cache)
-    assert dg.link_debian_fashion_mnist(debian) is True
+    monkeypatch.setattr(dg, "DEBIAN_FASHION_DIR", debian)
+    assert dg.link_debian_fashion_mnist() is True
     assert all((cache / f).is_symlink() for f in dg.FASHION_FILES)
-    assert dg.link_debian_fashion_mnist(tmp_path / "nothing") is False
+    monkeypatch.setattr(dg, "DEBIAN_FASHION_DIR", tmp_path / "nothing")
+    assert dg.link_debian_fashion_mnist() is False
