@@ -51,7 +51,7 @@ system-deps:
 	fi
 
 serve: $(VENV)/.docs-installed assets
-	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR) --livereload
+	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR) --livereload --dirty
 
 build: $(VENV)/.docs-installed assets
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir $(SITE)

@@ -587,12 +587,16 @@ def on_page_markdown(markdown, page, config, files):
     uri = page.file.src_uri
     if uri == ERRATA_PAGE and TABLE_MARKER not in markdown:
         raise PluginError(f"{ERRATA_PAGE} must contain the marker {TABLE_MARKER}")
+    _state.setdefault("pages", set()).add(uri)  # type: ignore[union-attr]
     return process_page(markdown, uri, data, _state.get("errata_page"))  # type: ignore[arg-type]
 
 
 def on_env(env, config, files):
     data: Data = _state["data"]  # type: ignore[assignment]
-    missing = [c.id for c in data.corrections if c.id not in data.inserted]
+    # the pages read in this build: all of them, or under `mkdocs serve --dirty` the
+    # ones that changed
+    pages = _state.get("pages", set())
+    missing = [c.id for c in data.corrections if c.page in pages and c.id not in data.inserted]
     if missing:
         raise PluginError(f"corrections not inserted into any page: {', '.join(missing)}")
     s = stats(data)

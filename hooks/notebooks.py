@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import inspect
 import io
 import logging
 import os
@@ -56,7 +57,7 @@ def cache_key(source: Path) -> str:
     benchmark results it reads, package versions, and how this hook executes it."""
     h = hashlib.sha256()
     h.update(source.read_bytes())
-    h.update(Path(__file__).read_bytes())
+    h.update(inspect.getsource(execute).encode())
     inputs = [*(ROOT / "snippets").rglob("*.py"), *(ROOT / "benchmarks" / "results").glob("*.json")]
     for path in sorted(inputs):
         h.update(path.relative_to(ROOT).as_posix().encode())
@@ -229,11 +230,29 @@ def extract_images(output: str, out_dir: Path) -> str:
     return DATA_IMG.sub(replace, output)
 
 
+# mkdocs-jupyter inlines JupyterLab's whole stylesheet (575 KB) ahead of each notebook's
+# content; notebook.css holds only the rules our notebooks use (tools/purge_notebook_css.py)
+JUPYTER_CSS = '@charset "UTF-8";.jupyter-wrapper{'
+NOTEBOOK_CSS = Path(__file__).with_name("notebook.css")
+
+
+def trim_jupyter_css(output: str) -> str:
+    start = output.find(JUPYTER_CSS)
+    end = output.find("</style>", start)
+    if start < 0 or end < 0:
+        raise PluginError("hooks/notebooks.py: mkdocs-jupyter no longer inlines JupyterLab's "
+                          f"stylesheet as <style>{JUPYTER_CSS}…</style>: update trim_jupyter_css")
+    return output[:start] + NOTEBOOK_CSS.read_text(encoding="utf-8") + output[end:]
+
+
 def on_post_page(output: str, page, config) -> str:
     """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy;
-    drop its MathJax loader and the two slips above; plots become image files."""
+    drop its MathJax loader, JupyterLab's full stylesheet and the two slips above; plots
+    become image files."""
     if not page.file.src_uri.startswith(f"{SOURCE_DIR}/"):
         return output
+    if page.file.src_uri.endswith(".ipynb"):
+        output = trim_jupyter_css(output)
     output = MATHJAX.sub("", output)
     output = LIST_REPR_STYLE.sub("", STRAY_COMMA.sub(r"\1", output))
     if page.file.src_uri.endswith(".ipynb"):

@@ -1,10 +1,10 @@
 """Let the browser skip off-screen blocks (code, tables, formulas, long text) on first load.
 
-The long pages (algorithms, math) hold thousands of elements in highlighted code,
-KaTeX formulas, tables and Chinese prose.  On a phone, their first style and layout pass, plus the
-re-styling that Material's start-up script triggers, is most of the main-thread time
-Lighthouse counts as "total blocking time".  This hook marks up the built pages so
-the browser does less of that work up front; nothing a reader sees changes.
+The long pages hold thousands of elements in highlighted code, KaTeX formulas, tables
+and Chinese prose.  On a phone, their first style and layout pass, plus the re-styling
+that Material's start-up script triggers, is most of the main-thread time Lighthouse
+counts as "total blocking time".  This hook marks up the built pages so the browser does
+less of that work up front; nothing a reader sees changes.
 
 * ``content-visibility: auto`` (extra.css, ``[data-md-defer]``) on each code block's
   ``<pre>``, each table, each display formula and each top-level paragraph or list
@@ -12,53 +12,37 @@ the browser does less of that work up front; nothing a reader sees changes.
   off-screen the browser skips its style, layout and paint.  Each gets a build-time
   estimate of its height (``contain-intrinsic-block-size``) so the scrollbar and
   in-page links land where they will once it is drawn; ``auto`` then keeps the real
-  height.  tests/browser compares the estimates with the drawn heights.
-
-  - code: ``(1.4 × lines + 1.5)`` code-font ems, Material's line height and padding
-    (exact: code blocks never wrap);
-  - display formula: KaTeX's tallest strut × 1.21 em (KaTeX's font size);
-  - table: an estimate from the longest cell of each row and the number of columns;
-  - paragraph or list: its text width over the column width, for a phone and for a
-    desktop column (extra.css picks one with a media query).  Those inside an
-    admonition (the "验证" boxes, the corrections) as well, with the admonition's
-    narrower column and smaller type.
+  height.  The sizes the estimates use (line heights, paddings, type sizes of text,
+  code, admonitions, tables, notebook cells) are the ``--site-*`` variables of
+  extra.css, which also sets them on the page, so estimate and page read one source.
+  tests/browser compares the estimates with the drawn heights.
 
   Material measures code blocks at start-up (to add the copy button and decide
   whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
   a block first comes into view, so the skipped blocks are not laid out one by one.
 
-  Blocks at the top of the page are deferred as well, although Chromium draws them
-  as soon as the page is laid out (on Lighthouse's 412 × 823 phone: those up to 1.5
-  screens below the screen; inside a scroll box, such as a notebook, a table's wrapper
-  or a display formula, only those on the screen).  Leaving them undeferred was
-  measured and is worse: in interleaved Lighthouse runs (10 each),
-  /notebooks/word2vec/ fell from 98.5 to 95 (median total blocking time 90 -> 210 ms,
-  and 3 runs instead of none with the first paint held to 2 s), and
-  /notebooks/gradient_descent/ stayed at 97 (91 -> 108 ms).  Deferred, their layout
-  apparently comes in a short step of its own after the first layout (traces show it
-  there) instead of lengthening the first one.
+  Blocks at the top of the page are deferred as well, although Chromium draws them as
+  soon as the page is laid out: deferred, their layout comes in a short step of its own
+  after the first layout instead of lengthening it, which measured better (see the
+  性能 page).
 
 * Tables get Material's scroll wrapper (``.md-typeset__scrollwrap >
-  .md-typeset__table``) at build time, and the class ``prewrapped`` so that Material's
+  .md-typeset__table``) at build time and the class ``prewrapped``, so that Material's
   start-up script, which wraps every ``table:not([class])``, leaves them where they
-  are.  Moving a table takes it out of the page and puts it back: for the 51-row
-  errata table that is about 1,500 nodes re-styled, some 60 ms of main-thread time
-  on Lighthouse's phone.  Material's ``table:not([class])`` rules are copied at build
-  time from its own stylesheet with the selector rewritten to ``table.prewrapped``
-  (:func:`prewrapped_table_css`; pages with a table get them in a ``<style>``), so the
-  tables look exactly as Material draws them, also after a Material upgrade.
-  tests/browser compares the computed styles with Material's own.
+  are: moving a table takes it out of the page and puts it back, re-styling all of it.
+  extra.css styles ``table.prewrapped`` as Material styles its tables.
 
 * Mermaid sources are wrapped in ``<div class="md-scope">`` (``display: contents``, no
-  box).  Material replaces each with an SVG at start-up.  Inserting a node straight
-  into the article makes Chromium re-style the whole article (Material's CSS has
-  sibling selectors such as ``table:not([class]) + *``); inside the wrapper only the
-  wrapper's content is re-styled.
+  box).  Material replaces each with an SVG at start-up; inserting a node straight into
+  the article makes Chromium re-style the whole article (Material's CSS has sibling
+  selectors such as ``table:not([class]) + *``), inside the wrapper only the wrapper.
 
 * Notebook pages (mkdocs-jupyter): each code cell's scroll box
-  (``div.highlight-ipynb``) is deferred the same way (JupyterLab's stylesheet sets code
-  in 13 px type, 18.2 px a line, with 5 px of padding above and below), and so are the
-  long paragraphs and lists of the Markdown cells.
+  (``div.highlight-ipynb``) is deferred the same way, and so are the long paragraphs
+  and lists of the Markdown cells.
+
+The markup this relies on (Material's article element, pymdownx's code blocks, the
+admonitions) is checked on every page: a page without the article fails the build.
 """
 
 from __future__ import annotations
@@ -66,14 +50,72 @@ from __future__ import annotations
 import html
 import math
 import re
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-import tinycss2
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
-from cssrules import select_rules  # noqa: E402
+STYLESHEET = Path(__file__).resolve().parent.parent / "docs/assets/stylesheets/extra.css"
+SIZE = re.compile(r"--site-([a-z-]+):\s*([^;]+);")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The ``--site-*`` sizes of extra.css, as the estimates need them."""
+    text_line: float        # line height of the article's text
+    item_indent: float      # how much narrower a list item is than the article, ems
+    item_gap: float         # space between list items, ems
+    code_line: float        # line height of code, in code-font ems
+    code_pad: float         # padding above and below a code block, code-font ems
+    code_font: str          # the code font size, a CSS expression
+    katex: float            # KaTeX's type size, in ems of the text around it
+    admonition_indent: float  # how much narrower an admonition's column is, article ems
+    admonition_font: float  # admonition text size / article text size
+    erratum_font: float     # correction text size / article text size
+    table_line: float       # line height in a table, table-font ems
+    table_row_pad: float    # cell padding above and below, table-font ems
+    notebook_line: float    # px per line of a notebook code cell
+    notebook_pad: float     # px of padding above and below a notebook code cell
+
+
+def read_sizes(css: str) -> Sizes:
+    """The sizes declared in ``css`` (extra.css); a missing or malformed one fails the build."""
+    found = dict(SIZE.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+
+    def raw(name: str) -> str:
+        if name not in found:
+            raise PluginError(f"extra.css does not declare --site-{name}, which "
+                              "hooks/offscreen.py estimates heights from")
+        return found[name].strip()
+
+    def get(name: str, unit: str = "") -> float:
+        m = re.fullmatch(r"([0-9.]+)" + unit, raw(name))
+        if not m:
+            raise PluginError(f"extra.css: --site-{name} must be a number"
+                              f"{' in ' + unit if unit else ''}, got {raw(name)!r}")
+        return float(m.group(1))
+
+    text_font, code_line = get("text-font", "rem"), get("code-line-height")
+    return Sizes(
+        text_line=get("text-line-height"),
+        item_indent=get("list-indent", "em") + get("item-indent", "em"),
+        item_gap=get("item-gap", "em"),
+        code_line=code_line,
+        code_pad=2 * get("code-pad-block", "em"),
+        code_font=raw("code-font"),
+        katex=get("katex-size", "em"),
+        admonition_indent=2 * (get("admonition-pad-inline", "rem")
+                               + get("admonition-border", "rem")) / text_font,
+        admonition_font=get("admonition-font", "rem") / text_font,
+        erratum_font=get("erratum-font", "rem") / text_font,
+        table_line=get("table-line-height"),
+        table_row_pad=2 * get("table-cell-pad-block", "em"),
+        notebook_line=get("notebook-code-font", "px") * code_line,
+        notebook_pad=2 * get("notebook-code-pad-block", "px"),
+    )
+
+
+S = read_sizes(STYLESHEET.read_text(encoding="utf-8"))
 
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 
@@ -89,16 +131,13 @@ MATHML = re.compile(r"<math\b.*?</math>", re.S)  # KaTeX's hidden copy of a form
 DISPLAY = re.compile(r'(<div class="arithmatex">)<span class="katex-display">(.*?)</div>', re.S)
 STRUT = re.compile(r'<span class="strut" style="height:([0-9.]+)em;')
 
-# Material: code line height 1.4, padding 0.75 em top and bottom, code font
-# max(0.85em, 12px) of the <pre> (see extra.css)
-CODE_LINE, CODE_PAD, CODE_FONT = 1.4, 1.5, "max(0.85em, 12px)"
-# KaTeX typesets at 1.21 em; a display line is at least one line box (1.27 of that).
-# The estimate is the content height: extra.css's padding comes on top of it.
-KATEX_SIZE, KATEX_MIN_LINE = 1.21, 1.27
+# A display line is at least one line box (1.27 KaTeX ems).  The estimate is the content
+# height: extra.css's padding comes on top of it.
+KATEX_MIN_LINE = 1.27
 # tables: a row of a phone-wide table holds about 30 ems of text (see text_width; long
-# identifiers do not wrap and widen their column), shared by its columns; 1.5 em per
-# line, 1 em of cell padding per row, 1 em for the table's own border and margins
-ROW_CHARS, MIN_COLUMN_CHARS, TABLE_LINE, TABLE_ROW_PAD, TABLE_PAD = 30, 5, 1.5, 1.0, 1.0
+# identifiers do not wrap and widen their column), shared by its columns; 1 em for the
+# table's own border and margins
+ROW_CHARS, MIN_COLUMN_CHARS, TABLE_PAD = 30, 5, 1.0
 
 
 def _defer(height: str) -> str:
@@ -108,13 +147,13 @@ def _defer(height: str) -> str:
 def code_height(code_html: str) -> str:
     """Height of a Pygments block with ``code_html`` inside its <code>, as CSS."""
     lines = code_html.count("\n") or 1
-    return f"calc({CODE_LINE * lines + CODE_PAD:g} * {CODE_FONT})"
+    return f"calc({S.code_line * lines + S.code_pad:g} * {S.code_font})"
 
 
 def display_height(katex_html: str) -> str:
     """Height of a KaTeX display block, from the tallest strut KaTeX wrote."""
     struts = [float(h) for h in STRUT.findall(katex_html)] or [1.0]
-    return f"{max(max(struts), KATEX_MIN_LINE) * KATEX_SIZE:.2f}em"
+    return f"{max(max(struts), KATEX_MIN_LINE) * S.katex:.2f}em"
 
 
 def table_height(table_html: str) -> str:
@@ -124,7 +163,7 @@ def table_height(table_html: str) -> str:
         cells = CELL.findall(row)
         per_line = max(MIN_COLUMN_CHARS, ROW_CHARS / max(len(cells), 1))
         lines = max([math.ceil(text_width(c) / per_line) for c in cells] + [1])
-        total += lines * TABLE_LINE + TABLE_ROW_PAD
+        total += lines * S.table_line + S.table_row_pad
     return f"{total:g}em"
 
 
@@ -132,10 +171,9 @@ def table_height(table_html: str) -> str:
 # are most of the remaining layout work.  Their height depends on the width, so they
 # get two estimates: a phone (content 343–380 px, 22.5 em of 16 px) and a desktop
 # (688 px, 43 em; from 45 em wide), read by extra.css through --md-defer-narrow /
-# --md-defer-wide.  Material: line height 1.6, list items 1.875 em narrower and 0.5 em
-# apart.  Notebook Markdown cells are 1.875 em narrower than the article.
+# --md-defer-wide.  Notebook Markdown cells are 1.875 em narrower than the article.
 TEXT_WIDTHS = {"narrow": 22.5, "wide": 43.0}
-TEXT_LINE, ITEM_INDENT, ITEM_GAP, NOTEBOOK_INDENT = 1.6, 1.875, 0.5, 1.875
+NOTEBOOK_INDENT = 1.875
 # width of a character in ems: Chinese 1, ASCII 0.55, formula text 0.7 (1.21 em italic)
 ASCII_EM, FORMULA_EM, LINE_FILL = 0.55, 0.7, 0.95
 # blocks narrower than this (ems of text, about three phone lines) cost little to lay out
@@ -152,14 +190,12 @@ TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
                    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>",
                    re.S | re.I)
 NOTEBOOK_CONTAINER = re.compile(r'<div class="(?:jp-|jupyter-wrapper)')
-# Admonitions and open collapsible blocks (Material): text at 0.8 of the article's size
-# (errata.css: 0.85 for the corrections), inside 0.6 rem of padding and a 0.075 rem
-# border on each side, 1.6875 article ems in all.  A closed <details> is not drawn, so
-# it is left alone; hooks/corrections.py wraps each correction in an anchor <div>.
+# Admonitions and open collapsible blocks: a narrower column and smaller type (the
+# --site-admonition-* and --site-erratum-font sizes).  A closed <details> is not drawn,
+# so it is left alone; hooks/corrections.py wraps each correction in an anchor <div>.
 ADMONITION = re.compile(r'<div class="admonition(?: (?P<div>[^"]*))?"|<details(?: class="'
                         r'(?P<details>[^"]*)")? open\b')
 ANCHOR = '<div class="erratum-anchor"'
-ADMONITION_INDENT, ADMONITION_FONT, ERRATUM_FONT = 1.6875, 0.8, 0.85
 
 
 def top_level(body: str):
@@ -198,11 +234,11 @@ def text_height(block: str, width: float) -> float:
         start, end = content_span(block)
         content = block[start:end]
         items = [content[s:e] for tag, s, e in top_level(content) if tag == "li"]
-        width -= ITEM_INDENT
+        width -= S.item_indent
     else:
         items = [block]
     lines = [max(1, math.ceil(text_width(i) / (width * LINE_FILL))) for i in items or [""]]
-    return sum(lines) * TEXT_LINE + ITEM_GAP * (len(lines) - 1)
+    return sum(lines) * S.text_line + S.item_gap * (len(lines) - 1)
 
 
 def _defer_text(block: str, indent: float, scale: float) -> str:
@@ -233,9 +269,9 @@ def _defer_prose(body: str, indent: float = 0.0, notebook: bool = False,
             new = block[:s] + _defer_prose(block[s:e], indent, notebook, scale) + block[e:]
         elif m := ADMONITION.match(block):
             classes = (m.group("div") or m.group("details") or "").split()
-            font = ERRATUM_FONT if "erratum" in classes else ADMONITION_FONT
+            font = S.erratum_font if "erratum" in classes else S.admonition_font
             s, e = content_span(block)
-            new = (block[:s] + _defer_prose(block[s:e], indent + ADMONITION_INDENT,
+            new = (block[:s] + _defer_prose(block[s:e], indent + S.admonition_indent,
                                             notebook, font) + block[e:])
         if new is not None and new != block:
             out += [body[last:start], new]
@@ -256,13 +292,12 @@ def _article(body: str) -> str:
 
 
 NOTEBOOK_CODE = re.compile(r'(<div class="highlight-ipynb[\w -]*")(><pre>)(.*?)</pre>', re.S)
-NOTEBOOK_LINE, NOTEBOOK_PAD = 18.2, 10
 
 
 def _notebook(body: str) -> str:
     def defer(m: re.Match) -> str:
         lines = m.group(3).count("\n") or 1
-        height = f"{NOTEBOOK_LINE * lines + NOTEBOOK_PAD:g}px"
+        height = f"{S.notebook_line * lines + S.notebook_pad:g}px"
         return f"{m.group(1)}{_defer(height)}{m.group(2)}{m.group(3)}</pre>"
     return _defer_prose(NOTEBOOK_CODE.sub(defer, body), notebook=True)
 
@@ -271,49 +306,25 @@ def defer_offscreen(output: str, notebook: bool = False) -> str:
     """The page ``output`` with its article's off-screen blocks marked up (``notebook``:
     a page mkdocs-jupyter made from a notebook)."""
     mark_up = _notebook if notebook else _article
-    return ARTICLE.sub(lambda m: m.group(1) + mark_up(m.group(2)) + m.group(3), output, count=1)
+    out, found = ARTICLE.subn(lambda m: m.group(1) + mark_up(m.group(2)) + m.group(3), output,
+                              count=1)
+    if not found:
+        raise PluginError("hooks/offscreen.py: no <article class=\"md-content__inner "
+                          "md-typeset\"> in the page: Material's page markup changed")
+    return out
 
 
-# ------------------------------------------------------------------ tables
-# Material's table component (bundle.js): every ``table:not([class])`` of the article is
-# replaced by this wrapper with the table inside
+# Material's table component (bundle.js) replaces every ``table:not([class])`` of the
+# article by this wrapper with the table inside
 SCROLLWRAP = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
 SCROLLWRAP_END = "</div></div>"
-PREWRAPPED_CLASS = "prewrapped"
-PREWRAPPED = f' class="{PREWRAPPED_CLASS}"'
-MATERIAL_TABLE = "table:not([class])"
-MATERIAL_CSS = "assets/stylesheets/main.*.min.css"
+PREWRAPPED = ' class="prewrapped"'
 
 
-def prewrapped_table_css(material_css: str) -> str:
-    """Material's rules for ``table:not([class])`` (kept inside their ``@media`` or
-    ``@supports``) with the selector rewritten for the tables wrapped at build time;
-    other selectors of the same rule are left out."""
-    def rewrite(selector: str) -> str | None:
-        if MATERIAL_TABLE in selector:
-            return selector.replace(MATERIAL_TABLE, f"table.{PREWRAPPED_CLASS}")
-        return None
-
-    rules = select_rules(tinycss2.parse_stylesheet(material_css, skip_comments=True,
-                                                   skip_whitespace=True), rewrite)
-    if not rules:
-        raise PluginError(f"Material's stylesheet has no rule for {MATERIAL_TABLE}: "
-                          "its table component changed, see hooks/offscreen.py")
-    return "".join(rules)
-
-
-def material_stylesheet(theme_dirs: list[str]) -> Path:
-    """Material's main stylesheet, from the theme's template folders."""
-    found = sorted({p for d in theme_dirs for p in Path(d).glob(MATERIAL_CSS)})
-    if len(found) != 1:
-        raise PluginError(f"expected one Material {MATERIAL_CSS}, found {found or 'none'}")
-    return found[0]
-
-
-def on_env(env, config, files):
-    css = material_stylesheet(config.theme.dirs).read_text(encoding="utf-8")
-    env.globals["prewrapped_table_css"] = prewrapped_table_css(css)
-    return env
+def on_config(config):
+    global S
+    S = read_sizes(STYLESHEET.read_text(encoding="utf-8"))  # extra.css may have changed
+    return config
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -10,13 +10,11 @@ import math
 import re
 
 import pytest
-import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import yaml_load
-from sitebuild import ROOT, load_hook, material_templates
+from sitebuild import ROOT, load_hook
 
 hook = load_hook("offscreen")
-cssrules = load_hook("cssrules")
 
 
 def article(body: str) -> str:
@@ -39,15 +37,15 @@ MERMAID = '<pre class="mermaid"><code>flowchart LR\n  a --&gt; b\n</code></pre>'
 
 def test_code_block_gets_its_exact_height_from_its_line_count():
     out = hook.defer_offscreen(article(CODE))
-    # 3 lines: 1.4 × 3 + 1.5 = 5.7 code-font ems
+    # 3 lines: 1.4 × 3 + 2 × 0.772 = 5.744 code-font ems (extra.css)
     assert ('<pre data-md-defer style="contain-intrinsic-block-size: auto '
-            'calc(5.7 * max(0.85em, 12px))"><span></span><code>') in out
+            'calc(5.74412 * max(0.85em, 12px))"><span></span><code>') in out
     assert out.count("data-md-defer") == 1
     assert '<span class="filename">snippets/x.py</span><pre data-md-defer' in out
 
 
 def test_a_one_line_block_is_one_line_tall():
-    assert hook.code_height("x = 1") == "calc(2.9 * max(0.85em, 12px))"
+    assert hook.code_height("x = 1") == "calc(2.94412 * max(0.85em, 12px))"
 
 
 def test_display_formula_height_comes_from_katex_tallest_strut():
@@ -65,48 +63,9 @@ def test_tables_get_material_wrapper_at_build_time_and_a_row_based_estimate():
                      r'<table class="prewrapped" data-md-defer style="contain-intrinsic-'
                      r'block-size: auto ([0-9.]+)em">.*?</table></div></div>', out, re.S)
     # two columns share a row's 30 characters: the header row is 1 line, the body
-    # row's 30-character cell wraps to 2 lines; + the table's own padding
-    assert hook.table_height(TABLE) == f"{1 + (1 * 1.5 + 1) + (2 * 1.5 + 1):g}em"
-
-
-MATERIAL_LIKE_CSS = (
-    ".md-typeset h1{margin:0}"
-    ".md-typeset table:not([class]){display:inline-block;font-size:.64rem}"
-    "@media print{.md-typeset table:not([class]){display:table}.md-typeset h1{color:red}}"
-    "@media screen{.md-typeset pre{margin:0}}"
-    "@supports (display:grid){@media print{.md-typeset table:not([class]){color:red}}}"
-    ".md-typeset table:not([class]) td,.md-typeset .other td{padding:.9375em 1.25em}"
-    '[dir=rtl] .md-typeset table:not([class]) th:not([align]){content:"{,}";text-align:right}')
-
-
-def test_material_table_rules_are_copied_for_the_prewrapped_tables():
-    """Only the rules (and, of a selector list, only the selectors) that style
-    ``table:not([class])``, inside their @media and @supports, with the selector
-    rewritten."""
-    assert hook.prewrapped_table_css(MATERIAL_LIKE_CSS) == (
-        ".md-typeset table.prewrapped{display:inline-block;font-size:.64rem}"
-        "@media print{.md-typeset table.prewrapped{display:table}}"
-        "@supports (display:grid){@media print{.md-typeset table.prewrapped{color:red}}}"
-        ".md-typeset table.prewrapped td{padding:.9375em 1.25em}"
-        '[dir=rtl] .md-typeset table.prewrapped th:not([align]){content:"{,}";text-align:right}')
-
-
-def test_a_material_without_table_rules_fails_the_build():
-    with pytest.raises(PluginError, match=r"table:not\(\[class\]\)"):
-        hook.prewrapped_table_css(".md-typeset h1{margin:0}")
-
-
-def test_material_installed_stylesheet_styles_its_tables_with_the_known_rules():
-    """The rules the build copies from the installed Material: its table box, cells,
-    row hover and the print layout (the browser test compares the drawn result)."""
-    css = hook.prewrapped_table_css(hook.material_stylesheet(
-        [str(ROOT / "overrides"), str(material_templates())]).read_text(encoding="utf-8"))
-    for rule in (".md-typeset table.prewrapped{display:inline-block;",
-                 "@media print{.md-typeset table.prewrapped{display:table}}",
-                 ".md-typeset table.prewrapped td{padding:",
-                 ".md-typeset table.prewrapped tbody tr:hover{"):
-        assert rule in css
-    assert "not([class])" not in css
+    # row's 30-character cell wraps to 2 lines (1.6 em a line, 2 × 0.9375 em of cell
+    # padding a row, extra.css); + the table's own padding
+    assert hook.table_height(TABLE) == f"{1 + (1 * 1.6 + 1.875) + (2 * 1.6 + 1.875):g}em"
 
 
 def test_a_formula_in_a_cell_counts_once_not_twice():
@@ -170,11 +129,6 @@ def test_every_code_block_table_and_formula_block_of_an_article_is_deferred(site
         tables = body.count('<table class="prewrapped"')
         assert tables == body.count("<table"), page
         assert tables == body.count(hook.SCROLLWRAP + '<table class="prewrapped"'), page
-        # Material's table rules, right after its own stylesheets: only where needed
-        head = text[:text.index("</head>")]
-        assert ("<style>.md-typeset table.prewrapped{" in head) == (tables > 0), page
-        if tables:
-            assert head.index("table.prewrapped{") < head.index("extra.css"), page
         assert body.count('<pre class="mermaid">') == body.count(
             '<div class="md-scope"><pre class="mermaid">'), page
         checked += body.count("data-md-defer")
@@ -203,7 +157,7 @@ def test_long_paragraphs_and_lists_get_a_phone_and_a_desktop_estimate():
     assert (f'<p data-md-defer="text" style="--md-defer-narrow: {lines[0] * 1.6:g}em; '
             f'--md-defer-wide: {lines[1] * 1.6:g}em">') in out
     assert "<p>短句。</p>" in out  # short: not worth deferring
-    # list items are 1.875 em narrower and 0.5 em apart
+    # list items are 0.625 + 1.25 em narrower and 0.5 em apart (extra.css)
     item = [math.ceil(84 / ((w - 1.875) * hook.LINE_FILL)) for w in (narrow, wide)]
     assert (f'<ul data-md-defer="text" style="--md-defer-narrow: {2 * item[0] * 1.6 + 0.5:g}em; '
             f'--md-defer-wide: {2 * item[1] * 1.6 + 0.5:g}em">') in out
@@ -211,7 +165,7 @@ def test_long_paragraphs_and_lists_get_a_phone_and_a_desktop_estimate():
 
 def admonition_lines(font: float) -> list[int]:
     """Lines of LONG in an admonition with text at ``font`` of the article's size."""
-    return [math.ceil(84 / ((w - hook.ADMONITION_INDENT) / font * hook.LINE_FILL))
+    return [math.ceil(84 / ((w - hook.S.admonition_indent) / font * hook.LINE_FILL))
             for w in (hook.TEXT_WIDTHS["narrow"], hook.TEXT_WIDTHS["wide"])]
 
 
@@ -219,7 +173,7 @@ def test_paragraphs_in_admonitions_get_the_admonition_column_and_type_size():
     out = hook.defer_offscreen(article(
         f'<div class="admonition success">\n<p class="admonition-title">验证</p>\n'
         f"<p>{LONG}</p>\n</div>"))
-    lines = admonition_lines(0.8)  # Material sets admonition text at 0.8 of the body's
+    lines = admonition_lines(0.8)  # extra.css: admonition text at 0.64 rem, the body 0.8 rem
     assert ('<p class="admonition-title">验证</p>\n<p data-md-defer="text" style="'
             f'--md-defer-narrow: {lines[0] * 1.6:g}em; --md-defer-wide: {lines[1] * 1.6:g}em">'
             ) in out
@@ -230,45 +184,32 @@ def test_corrections_in_their_anchor_use_the_errata_type_size():
     out = hook.defer_offscreen(article(
         '<div class="erratum-anchor" id="erratum-x">\n<div class="admonition erratum '
         f'verdict-wrong">\n<p class="admonition-title">勘误</p>\n<p>{LONG}</p>\n</div>\n</div>'))
-    lines = admonition_lines(0.85)  # errata.css: 0.68 rem against the body's 0.8 rem
+    lines = admonition_lines(0.85)  # extra.css: 0.68 rem for corrections against the body's 0.8 rem
     assert f'<p data-md-defer="text" style="--md-defer-narrow: {lines[0] * 1.6:g}em; ' in out
 
 
-def declarations(css: str, selector: str) -> dict[str, str]:
-    """The declarations of the top-level rules of ``css`` whose selector list holds
-    ``selector`` (later rules win), as written."""
-    out = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        if selector in map(" ".join, map(str.split, cssrules.split_selectors(rule.prelude))):
-            for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
-                                                     skip_whitespace=True):
-                if d.type == "declaration":
-                    out[d.lower_name] = tinycss2.serialize(d.value).strip()
-    return out
+def test_sizes_come_from_extra_css_which_sets_them_on_the_page():
+    """Every --site-* size the estimates read is declared once in extra.css and used
+    there by a rule (var(--site-…)), so the page is drawn with the size estimated from."""
+    css = hook.STYLESHEET.read_text(encoding="utf-8")
+    errata = (hook.STYLESHEET.parent / "errata.css").read_text(encoding="utf-8")
+    declared = re.findall(r"(--site-[a-z-]+):", css)
+    assert len(declared) == len(set(declared)) >= 12, declared
+    assert not re.findall(r"(--site-[a-z-]+):", errata)
+    for name in declared:
+        assert f"var({name})" in css + errata, f"extra.css declares {name}, no rule uses it"
+    sizes = hook.read_sizes(css)
+    assert sizes.admonition_indent == pytest.approx(2 * (0.6 + 0.075) / 0.8)
+    assert sizes.erratum_font == pytest.approx(0.68 / 0.8)
 
 
-def rem(value: str) -> float:
-    assert value.endswith("rem"), value
-    return float(value[:-3])
-
-
-def test_admonition_geometry_matches_material_and_errata_css():
-    """The hook's admonition constants are the stylesheets' numbers: a change of
-    Material's admonition padding or type size, or of errata.css, must reach the hook."""
-    material_css = hook.material_stylesheet([str(material_templates())]).read_text(
-        encoding="utf-8")
-    body = rem(declarations(material_css, ".md-typeset")["font-size"])
-    box = declarations(material_css, ".md-typeset .admonition")
-    padding = rem(box["padding"].split()[1])
-    border = rem(box["border"].split()[0])
-    assert 2 * (padding + border) / body == pytest.approx(hook.ADMONITION_INDENT)
-    assert rem(box["font-size"]) / body == pytest.approx(hook.ADMONITION_FONT)
-    errata = (ROOT / "docs" / "assets" / "stylesheets" / "errata.css").read_text(
-        encoding="utf-8")
-    erratum = declarations(errata, ".md-typeset .admonition.erratum")
-    assert rem(erratum["font-size"]) / body == pytest.approx(hook.ERRATUM_FONT)
+def test_a_missing_or_malformed_size_fails_the_build():
+    css = hook.STYLESHEET.read_text(encoding="utf-8")
+    with pytest.raises(PluginError, match="--site-code-line-height"):
+        hook.read_sizes(css.replace("--site-code-line-height:", "--x:"))
+    with pytest.raises(PluginError, match="--site-admonition-font must be a number in rem"):
+        hook.read_sizes(css.replace("--site-admonition-font: 0.64rem",
+                                    "--site-admonition-font: 12px"))
 
 
 def test_open_details_are_deferred_into_and_closed_ones_left_alone():
