@@ -10,8 +10,8 @@ Two markers are replaced at build time:
 
 The build fails with a ``PluginError`` naming the item when the data file does not
 validate: a missing or unknown field, a malformed date or URL, items out of date order, a
-duplicate id, a related page that does not exist, or an item that ``factcheck.md`` lists
-as unverified (``unverified_in_factcheck``) without at least one primary source.  It also
+duplicate id, a related page that does not exist, or an item the site's first fact-check
+listed as unverified (``once_unverified``) without at least one primary source.  It also
 fails when one of the two pages lacks its marker or a page uses an unknown marker.
 
 Projects without the two pages (e.g. scratch test projects) build unchanged.  The
@@ -42,9 +42,9 @@ PAGE_MARKERS = {TIMELINE_PAGE: "timeline", WORK_PAGE: "work"}
 
 TOP_LEVEL = {"version", "shared_sources", "timeline", "work"}
 TIMELINE_REQUIRED = {"id", "date", "title", "text", "sources"}
-TIMELINE_OPTIONAL = {"end", "note", "unverified_in_factcheck"}
+TIMELINE_OPTIONAL = {"end", "note", "once_unverified"}
 WORK_REQUIRED = {"id", "name", "year", "kind", "what", "learn", "related", "sources"}
-WORK_OPTIONAL = {"note", "unverified_in_factcheck"}
+WORK_OPTIONAL = {"note", "once_unverified"}
 RELATED_FIELDS = {"page", "why"}
 KINDS = ("课程", "博客文章", "代码仓库", "视频课程", "论文与代码")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -68,7 +68,7 @@ class TimelineItem:
     sources: tuple[Source, ...]
     end: str | None = None
     note: str | None = None
-    unverified_in_factcheck: str | None = None
+    once_unverified: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -90,7 +90,7 @@ class WorkItem:
     related: tuple[Related, ...]
     sources: tuple[Source, ...]
     note: str | None = None
-    unverified_in_factcheck: str | None = None
+    once_unverified: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -147,15 +147,15 @@ def span_label(item: TimelineItem) -> str:
 
 
 def _unverified(raw: dict, where: str, sources: tuple[Source, ...]) -> str | None:
-    flag = raw.get("unverified_in_factcheck")
+    flag = raw.get("once_unverified")
     if flag is None:
         return None
     if not isinstance(flag, str) or not flag.strip():
-        raise _fail(where, "field 'unverified_in_factcheck' must quote what factcheck.md says")
+        raise _fail(where, "field 'once_unverified' must say what the fact-check concluded")
     if not any(s.primary for s in sources):
         raise _fail(
             where,
-            "factcheck.md lists this as unverified; it needs at least one primary source "
+            "the fact-check listed this as unverified; it needs at least one primary source "
             "(primary: true) or must be left out",
         )
     return " ".join(flag.split())
@@ -180,7 +180,7 @@ def validate_timeline_item(raw: object, index: int) -> TimelineItem:
         text=_text(raw, "text", where),
         note=_text(raw, "note", where) if note is not None else None,
         sources=sources,
-        unverified_in_factcheck=_unverified(raw, where, sources),
+        once_unverified=_unverified(raw, where, sources),
     )
 
 
@@ -224,7 +224,7 @@ def validate_work_item(raw: object, index: int, docs_dir: Path | None = None) ->
         related=_related(raw, where, docs_dir),
         note=_text(raw, "note", where) if note is not None else None,
         sources=sources,
-        unverified_in_factcheck=_unverified(raw, where, sources),
+        once_unverified=_unverified(raw, where, sources),
     )
 
 
@@ -293,7 +293,7 @@ def _sources_block(sources: tuple[Source, ...]) -> list[str]:
 
 def _flags(item: TimelineItem | WorkItem) -> list[str]:
     out = []
-    if item.unverified_in_factcheck:
+    if item.once_unverified:
         out += [
             '!!! info "核查记录"',
             "",

@@ -141,7 +141,7 @@ UNVERIFIED_LEFT_OUT = {
 }
 
 # Claims the fact-check lists as unverified that we include because we found a primary
-# source: every item asserting them must carry `unverified_in_factcheck` and a primary source.
+# source: every item asserting them must carry `once_unverified` and a primary source.
 UNVERIFIED_INCLUDED = {
     "joined Anthropic": lambda item: "Anthropic" in claims(item),
     "exact day Eureka Labs was announced": lambda item: (
@@ -164,12 +164,12 @@ def test_unverified_claims_are_included_only_with_a_flagged_primary_source(label
     matching = [item for item in ITEMS if UNVERIFIED_INCLUDED[label](item)]
     assert matching, f"{label}: no item (update the test if it was removed on purpose)"
     for item in matching:
-        assert item.unverified_in_factcheck, item.id
+        assert item.once_unverified, item.id
         assert item.has_primary, item.id
 
 
 def test_every_flagged_item_has_a_primary_source():
-    flagged = [item for item in ITEMS if item.unverified_in_factcheck]
+    flagged = [item for item in ITEMS if item.once_unverified]
     assert flagged
     for item in flagged:
         assert item.has_primary, item.id

@@ -32,7 +32,8 @@ RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 BY_ID = {c.id: c for c in DATA.corrections}
 PAGES = sorted({c.page for c in DATA.corrections})
 
-# Fact-check rows (correction ids fcNN) whose verdict is wrong, misleading or unverified.
+# Claims of the site's first fact-check (correction ids fcNN) judged wrong, misleading or
+# unverified.
 FACTCHECK_FLAGGED = [1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 14, 15, 16, 17, 21, 22, 23, 24, 26, 27,
                      28, 29, 32, 33, 34, 35, 36, 37, 39, 40, 42, 46, 47]  # fmt: skip
 
