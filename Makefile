@@ -26,8 +26,9 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.docs-installed: $(VENV)/bin/python requirements/docs.txt requirements/ml.txt
-	$(PY) -m pip install --quiet -r requirements/docs.txt -r requirements/ml.txt
+# -e .: snippets/ and tools/ import from anywhere in the venv (see pyproject.toml)
+$(VENV)/.docs-installed: $(VENV)/bin/python requirements/docs.txt requirements/ml.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements/docs.txt -r requirements/ml.txt -e .
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.docs-installed requirements/test.txt

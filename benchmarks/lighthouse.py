@@ -3,8 +3,8 @@
 Mobile preset (Lighthouse's default: Moto G Power emulation, simulated slow 4G and 4x CPU
 slowdown), Debian's chromium (CHROME_PATH=/usr/bin/chromium, headless), against the site
 served on 127.0.0.1 the way GitHub Pages serves it (gzip, under the site_url path; see
-tests/browser/siteserver.py).  Pages are read from the built site (sitemap.xml), so new
-pages are measured without editing this file.
+tools/siteserver.py).  Pages are read from the built site (sitemap.xml), so new pages are
+measured without editing this file.
 
 Per page: the four category scores, bytes transferred (total-byte-weight), LCP, and the
 audits that lost points.  Each page is run LIGHTHOUSE_RUNS times (default 5) and the
@@ -14,7 +14,7 @@ median run by performance score is kept, as Lighthouse recommends for its varian
 Peer, measured in the same run: a one-page site with mkdocs-material's default theme
 (font: false, because its default Google Fonts request cannot be made offline).
 
-Run: python benchmarks/lighthouse.py            (SITE_DIR=<built site> reuses a build)
+Run: python -m benchmarks.lighthouse            (SITE_DIR=<built site> reuses a build)
 QUICK=1: two pages, one run each (same code paths).
 """
 
@@ -24,19 +24,14 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, quick, write_result
-
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-from browserkit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from sitebuild import built_site, run_build  # noqa: E402
-from siteserver import pages, serve  # noqa: E402
+from benchkit import ROOT, quick, write_result
+from browserkit import CHROMIUM, CHROMIUM_ARGS
+from sitebuild import built_site, run_build
+from siteserver import pages, serve
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", CHROMIUM)  # the browser the tests use
@@ -140,6 +135,7 @@ def main() -> None:
     below = sorted(p for p, r in per_page.items() if any(r[c] < FLOOR[c] for c in CATEGORIES))
     write_result(
         "lighthouse",
+        title="Lighthouse 页面评分",
         metric="lowest performance score over all pages (mobile)",
         unit="Lighthouse score",
         higher_is_better=True,
@@ -157,7 +153,7 @@ def main() -> None:
             "runs_per_page": runs,
             "kept_run": "median by performance score",
             "pages": len(per_page),
-            "server": "127.0.0.1, gzip, site_url path (tests/browser/siteserver.py)",
+            "server": "127.0.0.1, gzip, site_url path (tools/siteserver.py)",
             "median_benchmark_index": statistics.median(
                 r["benchmark_index"] for r in per_page.values()),
             "seconds": round(seconds),

@@ -1,9 +1,10 @@
 """Render the 性能 page from benchmarks/results/*.json (figures never typed by hand).
 
 ``docs/benchmarks.md`` holds the marker ``<!-- benchmark-results -->``; this hook
-replaces it with one section per results file: a table (ours, each peer, ratio, target,
-met or not), the quality figures, configuration, machine and date, and a bar chart
-(SVG made with matplotlib at build time, added to the site as a generated file).  The
+replaces it with one section per results file, headed by the result's ``title``: a table
+(ours, each peer, ratio, target, met or not), the quality figures, configuration, machine
+and date, and a bar chart (SVG made with matplotlib at build time, added to the site as a
+generated file).  The
 charts sit below the first screen: they load lazily, with their size in the ``<img>`` so
 the text around them does not move when they arrive.
 """
@@ -17,24 +18,15 @@ import logging
 import re
 from pathlib import Path
 
+from benchkit import RESULTS, missing_fields
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.benchmarks")
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 PAGE = "benchmarks.md"
 MARKER = "<!-- benchmark-results -->"
-REQUIRED = ("name", "metric", "unit", "higher_is_better", "ours", "peers", "ratio",
-            "target", "quality", "config", "machine", "measured_at", "quick")
-TITLES = {
-    "conv2d": "卷积 conv2d 前向（§4.3）",
-    "word2vec": "word2vec 训练吞吐（§3.1）",
-    "char_rnn": "字符级 RNN 训练吞吐（§3.2）",
-    "cnn": "CNN 训练与准确率（§3.3、§5）",
-    "lighthouse": "Lighthouse 页面评分",
-}
 
 
 def load_results() -> list[dict]:
@@ -44,8 +36,7 @@ def load_results() -> list[dict]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
             raise PluginError(f"{path.relative_to(ROOT)}: invalid JSON: {err}") from None
-        missing = [k for k in REQUIRED if k not in data]
-        if missing:
+        if missing := missing_fields(data):
             raise PluginError(f"{path.relative_to(ROOT)}: missing fields {missing}")
         if data["name"] != path.stem:
             raise PluginError(f"{path.relative_to(ROOT)}: name {data['name']!r} != file name")
@@ -125,10 +116,7 @@ def chart_svg(result: dict) -> bytes:
     plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: no font needed to view
     plt.rcParams["svg.hashsalt"] = "bench_page"  # the same ids in every build
     try:
-        import sys
-
-        sys.path.insert(0, str(ROOT / "snippets"))
-        from _cjk_font import use_cjk_font
+        from _cjk_font import use_cjk_font  # snippets/_cjk_font.py
 
         use_cjk_font()
     except Exception as err:  # a chart without CJK glyphs is still a chart
@@ -184,7 +172,7 @@ def lighthouse_table(result: dict) -> list[str]:
 def section(result: dict, chart: tuple[str, int, int] | None) -> str:
     """The page section of one result; ``chart`` is the chart's (url, width, height)."""
     name = result["name"]
-    lines = [f"## {TITLES.get(name, name)} {{#bench-{name}}}", ""]
+    lines = [f"## {result['title']} {{#bench-{name}}}", ""]
     if result.get("quick"):
         lines += ['!!! warning "快速模式"', "",
                   "    这些数字来自 `QUICK=1` 的小规模运行，只用于确认基准脚本可以运行。", ""]
@@ -210,7 +198,7 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
     lines += lighthouse_table(result)
     if chart:
         url, width, height = chart
-        lines += ["", f"![{html.escape(TITLES.get(name, name))}的对比图]({url})"
+        lines += ["", f"![{html.escape(result['title'])}的对比图]({url})"
                       f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
     m = result["machine"]
     lines += [

@@ -10,8 +10,8 @@ Two markers are replaced at build time:
 
 The build fails with a ``PluginError`` naming the item when the data file does not
 validate: a missing or unknown field, a malformed date or URL, items out of date order, a
-duplicate id, a related page that does not exist, or an item that ``factcheck.md`` lists
-as unverified (``unverified_in_factcheck``) without at least one primary source.  It also
+duplicate id, a related page that does not exist, or an item flagged as not verified by the
+fact-check (``unverified_in_factcheck``) without at least one primary source.  It also
 fails when one of the two pages lacks its marker or a page uses an unknown marker.
 
 Projects without the two pages (e.g. scratch test projects) build unchanged.  The
@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
-from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link  # noqa: E402
+# hooks/sourcedata.py: mkdocs imports a hook with the hook's folder on sys.path
+from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link
 
 log = logging.getLogger("mkdocs.hooks.biography")
 

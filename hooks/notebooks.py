@@ -92,6 +92,10 @@ def execute(source: Path, target: Path) -> None:
         # the kernel draws with matplotlib's inline backend: an MPLBACKEND set for the
         # build process (the test suite sets Agg) would make every plot silently vanish
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+        # the notebooks import the snippets of this checkout, the files the cache key
+        # hashed (the venv's editable install may point at another checkout)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(ROOT / "snippets"), *filter(None, [env.get("PYTHONPATH")])])
         with open(kernel_log, "w") as stderr:
             client.execute(stderr=stderr, stdout=stderr, env=env)
     except CellExecutionError as err:

@@ -14,8 +14,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browserkit import DESKTOP, MOBILE, goto, math_problems, settle
-from sitebuild import EXPECTED_FIRST, ROOT, load_hook, material_templates
+from browserkit import DESKTOP, MOBILE, goto, settle
+from pagechecks import math_problems
+from search_expectations import EXPECTED_FIRST
+from sitebuild import ROOT, load_hook, material_templates
 from siteserver import serve
 
 pytestmark = pytest.mark.browser
