@@ -97,7 +97,10 @@ def describe_target(result: dict) -> str:
         parts.append(f"比值 ≥ {target['ratio_at_least']}")
     if "ratio_at_most" in target:
         parts.append(f"比值 ≤ {target['ratio_at_most']}")
-    rest = {k: v for k, v in target.items() if k not in ("vs", "ratio_at_least", "ratio_at_most")}
+    for key, sign in (("at_least", "≥"), ("at_most", "≤")):
+        parts += [f"{md_escape(k)} {sign} {fmt(v)}" for k, v in target.get(key, {}).items()]
+    rest = {k: v for k, v in target.items()
+            if k not in ("vs", "ratio_at_least", "ratio_at_most", "at_least", "at_most")}
     if rest:
         parts.append(fmt(rest))
     return "，".join(parts)
@@ -147,25 +150,30 @@ def chart_size(svg: bytes) -> tuple[int, int]:
 
 
 def lighthouse_table(result: dict) -> list[str]:
+    """One row per page: the four scores, LCP, TBT, CLS, bytes, and whether the page
+    meets the floor that the benchmark records with the result (its ``target``)."""
     pages = result.get("pages") or {}
     if not pages:
         return []
-    rows = ["| 页面 | 性能（各次范围） | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) "
-            "| TBT (ms) | 未满分的审计项 |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    rows = ["| 页面 | 性能（各次范围） | 无障碍 | 最佳实践 | SEO | LCP (ms) | TBT (ms) | CLS "
+            "| 传输字节 | 达到下限 | 未满分的审计项 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     for page, s in sorted(pages.items()):
         lost = "、".join(md_escape(a) for a in s.get("audits_below_100") or []) or "—"
         perf = fmt(s.get("performance"))
         runs = s.get("performance_runs") or []
         if len(runs) > 1 and min(runs) != max(runs):
             perf += f"（{fmt(min(runs))}–{fmt(max(runs))}）"
+        meets = s.get("meets_floor")
+        verdict = {True: "✅", False: "❌ " + fmt(s.get("floor_misses") or []), None: "—"}[meets]
         rows.append(
             f"| `{page}` | {perf} | {fmt(s.get('accessibility'))} | "
-            f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | {fmt(s.get('bytes'))} | "
-            f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {lost} |"
+            f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | "
+            f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {fmt(s.get('cls'))} | "
+            f"{fmt(s.get('bytes'))} | {verdict} | {lost} |"
         )
     intro = ("各页面得分（移动端预设，每页取性能分的中位数那次运行；"
-             "括号里是各次运行的最低与最高分）：")
+             "括号里是各次运行的最低与最高分；「达到下限」对照上面的目标）：")
     return ["", intro, "", *rows]
 
 
