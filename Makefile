@@ -65,7 +65,7 @@ test: system-deps $(VENV)/.test-installed assets
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser
 
-# 只运行真实浏览器测试与 Lighthouse 结果检查
+# 只运行真实浏览器测试（含 axe-core 的无障碍检查）
 test-browser: system-deps $(VENV)/.test-installed assets
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser

@@ -452,6 +452,17 @@ def test_notebook_kernel_imports_the_snippets_of_this_checkout(tmp_path, monkeyp
     assert Path("".join(outputs[0]["text"]).strip()) == ROOT / "snippets" / "digits.py", outputs
 
 
+def test_code_blocks_of_notebook_markdown_cells_are_material_code_blocks(site):
+    """nbconvert writes them without <code>; with it, Material gives them a copy button
+    and, when they scroll sideways, keyboard access."""
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<div class="highlight"><pre><span></span>(?!<code>)', html), (
+            f"{page.parent.name}: a code block without <code>")
+
+
 def test_notebook_plots_are_image_files_with_their_size(site):
     """Plots are files next to the notebook page, with width/height (no layout shift),
     lazily loaded after the first, described by their section; no base64 image is
