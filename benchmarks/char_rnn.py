@@ -26,8 +26,11 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import char_rnn as cr
+import char_rnn_tf as crt
 import numpy as np
 from benchkit import quick, write_result
+from gensim.test.utils import datapath
 from threadpoolctl import threadpool_limits  # comes with scikit-learn
 
 H, T, B = 100, 25, 32
@@ -110,11 +113,6 @@ def run_for(step, seconds: float) -> tuple[int, float]:
 
 
 def main() -> None:
-    # imported here, after _common: this script is itself named char_rnn.py
-    import char_rnn as cr
-    import char_rnn_tf as crt
-    from gensim.test.utils import datapath
-
     budget = 3.0 if quick() else 60.0        # seconds of training for each run
     rounds = 2 if quick() else 6
     seeds = (0, 1, 2)                          # the baseline's loss depends a lot on the seed
