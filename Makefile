@@ -26,8 +26,9 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.docs-installed: $(VENV)/bin/python requirements/docs.txt requirements/ml.txt
-	$(PY) -m pip install --quiet -r requirements/docs.txt -r requirements/ml.txt
+# -e .: snippets/ and tools/ import from anywhere in the venv (see pyproject.toml)
+$(VENV)/.docs-installed: $(VENV)/bin/python requirements/docs.txt requirements/ml.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements/docs.txt -r requirements/ml.txt -e .
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.docs-installed requirements/test.txt
@@ -64,7 +65,7 @@ test: system-deps $(VENV)/.test-installed assets
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser
 
-# 只运行真实浏览器测试与 Lighthouse 结果检查
+# 只运行真实浏览器测试（含 axe-core 的无障碍检查）
 test-browser: system-deps $(VENV)/.test-installed assets
 	DIGITS_OFFLINE=1 $(VENV)/bin/mkdocs build --strict --site-dir .cache/test-site
 	SITE_DIR=.cache/test-site $(VENV)/bin/pytest -m browser

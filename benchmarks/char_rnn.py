@@ -16,7 +16,7 @@ that each reached after the same wall time, measured with the same NumPy ``evalu
 - keras: ``char_rnn_tf.train_tf_steps`` with a SimpleRNN of the same size, same B, T,
   optimizer and windows, compiled with tf.function, TensorFlow's own thread pools.
 
-Run: python benchmarks/char_rnn.py      (QUICK=1: a few seconds per method)
+Run: python -m benchmarks.char_rnn      (QUICK=1: a few seconds per method)
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import char_rnn as cr
+import char_rnn_tf as crt
 import numpy as np
-from _common import quick, write_result  # also puts snippets/ first on sys.path
+from benchkit import quick, write_result
+from gensim.test.utils import datapath
 from threadpoolctl import threadpool_limits  # comes with scikit-learn
 
 H, T, B = 100, 25, 32
@@ -110,11 +113,6 @@ def run_for(step, seconds: float) -> tuple[int, float]:
 
 
 def main() -> None:
-    # imported here, after _common: this script is itself named char_rnn.py
-    import char_rnn as cr
-    import char_rnn_tf as crt
-    from gensim.test.utils import datapath
-
     budget = 3.0 if quick() else 60.0        # seconds of training for each run
     rounds = 2 if quick() else 6
     seeds = (0, 1, 2)                          # the baseline's loss depends a lot on the seed
@@ -182,6 +180,7 @@ def main() -> None:
     print("targets met:", met)
     write_result(
         "char_rnn",
+        title="字符级 RNN 训练吞吐（§3.2）",
         metric="training throughput",
         unit="chars/s",
         higher_is_better=True,
@@ -189,7 +188,7 @@ def main() -> None:
         peers={base_label: cps["baseline"], keras_label: cps["keras"]},
         target={"vs": base_label, "ratio_at_least": 10.0,
                 "also": {"vs": keras_label, "ratio_at_least": 0.5},
-                "note": "issue 5: ≥ 10× the min-char-rnn algorithm's chars/s, a lower "
+                "note": "≥ 10× the min-char-rnn algorithm's chars/s, a lower "
                         "validation loss than it after the same wall time, within 2× of "
                         "Keras SimpleRNN's chars/s",
                 "met": met},

@@ -16,7 +16,7 @@ seconds per epoch against Keras on the same architecture.
 
 QUICK=1: Fashion-MNIST subset of 6,000/2,000 and 1 epoch, digits 1 epoch, the NumPy/Keras
 comparison on 640 digits for 2 epochs and 10 timed steps (same code paths).
-Run: python benchmarks/cnn.py
+Run: python -m benchmarks.cnn
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("DIGITS_OFFLINE", "1")  # offline data only
 
 import numpy as np
-from _common import quick, write_result  # also puts snippets/ on sys.path
+from benchkit import quick, write_result
 
-TARGET_FASHION = 0.905  # issue 6: §5 model ≥ 90.5% on the Fashion-MNIST test set
+TARGET_FASHION = 0.905  # §5 model ≥ 90.5% on the Fashion-MNIST test set
 TARGET_RATIO = 3.0  # NumPy CNN within 3× of Keras's epoch time
 TARGET_ACC_GAP = 0.01  # … and within 1 point of its accuracy
 FASHION_SEEDS = (0, 1, 2)  # the Fashion-MNIST target is judged on the mean over these
@@ -158,6 +158,7 @@ def main() -> None:
     ratio = cmp["numpy_s_per_epoch"] / cmp["keras_s_per_epoch"]
     write_result(
         "cnn",
+        title="CNN 训练与准确率（§3.3、§5）",
         metric="training time per epoch (median training step × steps per epoch)",
         unit="s/epoch",
         higher_is_better=False,
@@ -167,7 +168,7 @@ def main() -> None:
             "vs": peer, "ratio_at_most": TARGET_RATIO,
             "accuracy_gap_at_most": TARGET_ACC_GAP,
             "fashion_mnist_test_accuracy_at_least": TARGET_FASHION,
-            "note": "issue 6: §5 model ≥ 90.5% on Fashion-MNIST test (10 epochs; mean over "
+            "note": "§5 model ≥ 90.5% on Fashion-MNIST test (10 epochs; mean over "
                     "seeds 0, 1, 2); NumPy CNN within 3× of Keras's epoch time and within 1 "
                     "point of its accuracy",
             "met": {

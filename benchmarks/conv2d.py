@@ -1,6 +1,6 @@
 """conv2d: our vectorized NumPy conv layer vs tf.nn.conv2d vs plain loops (forward and backward).
 
-Shapes (DESIGN.md): x (N=64, C=32, 28, 28), w (F=64, C=32, 3, 3), stride 1, same padding
+Shapes: x (N=64, C=32, 28, 28), w (F=64, C=32, 3, 3), stride 1, same padding
 (pad 1), float32.  Ours works in NCHW (its API); TensorFlow gets its native NHWC / HWIO
 tensors, converted once before timing.  The naive loops run on a slice of the batch and
 are scaled to the full batch (their time is linear in N).  Ours and TensorFlow are timed
@@ -10,7 +10,7 @@ QUICK=1: N=8, C=8, 14×14, F=16 (same code paths).  THREADS=n: n threads for bot
 BLAS and TensorFlow's intra-op pool (default: each library's own default, all cores).
 Besides wall time, the median CPU time of the process is recorded: on a busy shared machine
 it shows the work each implementation does, which wall time then hides.
-Run: python benchmarks/conv2d.py
+Run: python -m benchmarks.conv2d
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if THREADS:  # before NumPy is imported, so that OpenBLAS starts with this many 
     os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = THREADS
 
 import numpy as np  # noqa: E402  (after THREADS is applied)
-from _common import quick, write_result  # noqa: E402
+from benchkit import quick, write_result  # noqa: E402
 from convolution import (  # noqa: E402
     conv2d_backward,
     conv2d_backward_naive,
@@ -144,6 +144,7 @@ def main() -> None:
     print("targets met:", met)
     write_result(
         "conv2d",
+        title="卷积 conv2d 前向（§4.3）",
         metric="forward wall time (median)",
         unit="ms",
         higher_is_better=False,
@@ -159,7 +160,7 @@ def main() -> None:
                             "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
                             "tf_intra_op": tf.config.threading.get_intra_op_parallelism_threads()}},
         extra={"backward": backward, "cpu_time_ms": cpu_time_ms,
-               "targets": {"rule": "issue 3: ours ≤ 2× TensorFlow's time and ≥ 100× faster "
+               "targets": {"rule": "ours ≤ 2× TensorFlow's time and ≥ 100× faster "
                                    "than the naive loops, forward and backward",
                            "met": met},
                "load_average": list(os.getloadavg())},

@@ -1,9 +1,10 @@
 """Render the 性能 page from benchmarks/results/*.json (figures never typed by hand).
 
 ``docs/benchmarks.md`` holds the marker ``<!-- benchmark-results -->``; this hook
-replaces it with one section per results file: a table (ours, each peer, ratio, target,
-met or not), the quality figures, configuration, machine and date, and a bar chart
-(SVG made with matplotlib at build time, added to the site as a generated file).  The
+replaces it with one section per results file, headed by the result's ``title``: a table
+(ours, each peer, ratio, target, met or not), the quality figures, configuration, machine
+and date, and a bar chart (SVG made with matplotlib at build time, added to the site as a
+generated file).  The
 charts sit below the first screen: they load lazily, with their size in the ``<img>`` so
 the text around them does not move when they arrive.
 """
@@ -17,24 +18,15 @@ import logging
 import re
 from pathlib import Path
 
+from benchkit import RESULTS, missing_fields
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.benchmarks")
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 PAGE = "benchmarks.md"
 MARKER = "<!-- benchmark-results -->"
-REQUIRED = ("name", "metric", "unit", "higher_is_better", "ours", "peers", "ratio",
-            "target", "quality", "config", "machine", "measured_at", "quick")
-TITLES = {
-    "conv2d": "卷积 conv2d 前向（§4.3）",
-    "word2vec": "word2vec 训练吞吐（§3.1）",
-    "char_rnn": "字符级 RNN 训练吞吐（§3.2）",
-    "cnn": "CNN 训练与准确率（§3.3、§5）",
-    "lighthouse": "Lighthouse 页面评分",
-}
 
 
 def load_results() -> list[dict]:
@@ -44,8 +36,7 @@ def load_results() -> list[dict]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
             raise PluginError(f"{path.relative_to(ROOT)}: invalid JSON: {err}") from None
-        missing = [k for k in REQUIRED if k not in data]
-        if missing:
+        if missing := missing_fields(data):
             raise PluginError(f"{path.relative_to(ROOT)}: missing fields {missing}")
         if data["name"] != path.stem:
             raise PluginError(f"{path.relative_to(ROOT)}: name {data['name']!r} != file name")
@@ -106,7 +97,10 @@ def describe_target(result: dict) -> str:
         parts.append(f"比值 ≥ {target['ratio_at_least']}")
     if "ratio_at_most" in target:
         parts.append(f"比值 ≤ {target['ratio_at_most']}")
-    rest = {k: v for k, v in target.items() if k not in ("vs", "ratio_at_least", "ratio_at_most")}
+    for key, sign in (("at_least", "≥"), ("at_most", "≤")):
+        parts += [f"{md_escape(k)} {sign} {fmt(v)}" for k, v in target.get(key, {}).items()]
+    rest = {k: v for k, v in target.items()
+            if k not in ("vs", "ratio_at_least", "ratio_at_most", "at_least", "at_most")}
     if rest:
         parts.append(fmt(rest))
     return "，".join(parts)
@@ -125,10 +119,7 @@ def chart_svg(result: dict) -> bytes:
     plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: no font needed to view
     plt.rcParams["svg.hashsalt"] = "bench_page"  # the same ids in every build
     try:
-        import sys
-
-        sys.path.insert(0, str(ROOT / "snippets"))
-        from _cjk_font import use_cjk_font
+        from _cjk_font import use_cjk_font  # snippets/_cjk_font.py
 
         use_cjk_font()
     except Exception as err:  # a chart without CJK glyphs is still a chart
@@ -159,32 +150,37 @@ def chart_size(svg: bytes) -> tuple[int, int]:
 
 
 def lighthouse_table(result: dict) -> list[str]:
+    """One row per page: the four scores, LCP, TBT, CLS, bytes, and whether the page
+    meets the floor that the benchmark records with the result (its ``target``)."""
     pages = result.get("pages") or {}
     if not pages:
         return []
-    rows = ["| 页面 | 性能（各次范围） | 无障碍 | 最佳实践 | SEO | 传输字节 | LCP (ms) "
-            "| TBT (ms) | 未满分的审计项 |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    rows = ["| 页面 | 性能（各次范围） | 无障碍 | 最佳实践 | SEO | LCP (ms) | TBT (ms) | CLS "
+            "| 传输字节 | 达到下限 | 未满分的审计项 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     for page, s in sorted(pages.items()):
         lost = "、".join(md_escape(a) for a in s.get("audits_below_100") or []) or "—"
         perf = fmt(s.get("performance"))
         runs = s.get("performance_runs") or []
         if len(runs) > 1 and min(runs) != max(runs):
             perf += f"（{fmt(min(runs))}–{fmt(max(runs))}）"
+        meets = s.get("meets_floor")
+        verdict = {True: "✅", False: "❌ " + fmt(s.get("floor_misses") or []), None: "—"}[meets]
         rows.append(
             f"| `{page}` | {perf} | {fmt(s.get('accessibility'))} | "
-            f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | {fmt(s.get('bytes'))} | "
-            f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {lost} |"
+            f"{fmt(s.get('best-practices'))} | {fmt(s.get('seo'))} | "
+            f"{fmt(s.get('lcp_ms'))} | {fmt(s.get('tbt_ms'))} | {fmt(s.get('cls'))} | "
+            f"{fmt(s.get('bytes'))} | {verdict} | {lost} |"
         )
     intro = ("各页面得分（移动端预设，每页取性能分的中位数那次运行；"
-             "括号里是各次运行的最低与最高分）：")
+             "括号里是各次运行的最低与最高分；「达到下限」对照上面的目标）：")
     return ["", intro, "", *rows]
 
 
 def section(result: dict, chart: tuple[str, int, int] | None) -> str:
     """The page section of one result; ``chart`` is the chart's (url, width, height)."""
     name = result["name"]
-    lines = [f"## {TITLES.get(name, name)} {{#bench-{name}}}", ""]
+    lines = [f"## {result['title']} {{#bench-{name}}}", ""]
     if result.get("quick"):
         lines += ['!!! warning "快速模式"', "",
                   "    这些数字来自 `QUICK=1` 的小规模运行，只用于确认基准脚本可以运行。", ""]
@@ -210,7 +206,7 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
     lines += lighthouse_table(result)
     if chart:
         url, width, height = chart
-        lines += ["", f"![{html.escape(TITLES.get(name, name))}的对比图]({url})"
+        lines += ["", f"![{html.escape(result['title'])}的对比图]({url})"
                       f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
     m = result["machine"]
     lines += [

@@ -93,6 +93,10 @@ def execute(source: Path, target: Path) -> None:
         # the kernel draws with matplotlib's inline backend: an MPLBACKEND set for the
         # build process (the test suite sets Agg) would make every plot silently vanish
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+        # the notebooks import the snippets of this checkout, the files the cache key
+        # hashed (the venv's editable install may point at another checkout)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(ROOT / "snippets"), *filter(None, [env.get("PYTHONPATH")])])
         with open(kernel_log, "w") as stderr:
             client.execute(stderr=stderr, stdout=stderr, env=env)
     except CellExecutionError as err:
@@ -137,6 +141,11 @@ MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\
 # can parse into a single rule.
 STRAY_COMMA = re.compile(r'(<clipboard-copy\b[^>]*?) ,=""')
 LIST_REPR_STYLE = re.compile(r"<style>\s*\['.*?'\]\s*</style>\s*", re.S)
+# A fenced code block in a Markdown cell comes out of nbconvert as a <pre> without the
+# <code> inside that Material's code blocks have: Material then gives it no copy button
+# and, when it scrolls sideways, no tabindex, so a keyboard cannot scroll it.
+MARKDOWN_CODE = re.compile(r'(<div class="highlight"><pre><span></span>)(?!<code>)(.*?)</pre>',
+                           re.S)
 
 # Plots that nbconvert inlines as base64 (a notebook page was up to 1.5 MB of HTML)
 DATA_IMG = re.compile(
@@ -247,14 +256,15 @@ def trim_jupyter_css(output: str) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     """nbconvert's page template imports Mermaid from cdnjs: point it at our own copy;
-    drop its MathJax loader, JupyterLab's full stylesheet and the two slips above; plots
-    become image files."""
+    drop its MathJax loader, JupyterLab's full stylesheet and the two slips above; code
+    blocks of Markdown cells get their <code>; plots become image files."""
     if not page.file.src_uri.startswith(f"{SOURCE_DIR}/"):
         return output
     if page.file.src_uri.endswith(".ipynb"):
         output = trim_jupyter_css(output)
     output = MATHJAX.sub("", output)
     output = LIST_REPR_STYLE.sub("", STRAY_COMMA.sub(r"\1", output))
+    output = MARKDOWN_CODE.sub(r"\1<code>\2</code></pre>", output)
     if page.file.src_uri.endswith(".ipynb"):
         output = extract_images(output, Path(config["site_dir"]) / page.url)
     if "cdnjs" not in output:

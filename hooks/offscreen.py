@@ -283,7 +283,7 @@ def _article(body: str) -> str:
     body = _defer_prose(body)
     body = CODE.sub(lambda m: f"{m.group(1)}<pre{_defer(code_height(m.group(2)))}>"
                               f"<span></span><code>{m.group(2)}</code></pre>", body)
-    body = DISPLAY.sub(lambda m: f'{m.group(1)}<span class="katex-display"'
+    body = DISPLAY.sub(lambda m: f'{m.group(1)}<span class="katex-display" tabindex="0"'
                                  f'{_defer(display_height(m.group(2)))}>{m.group(2)}</div>',
                        body)
     body = TABLE.sub(lambda m: f"{SCROLLWRAP}<table{PREWRAPPED}{_defer(table_height(m.group(1)))}>"
@@ -298,7 +298,7 @@ def _notebook(body: str) -> str:
     def defer(m: re.Match) -> str:
         lines = m.group(3).count("\n") or 1
         height = f"{S.notebook_line * lines + S.notebook_pad:g}px"
-        return f"{m.group(1)}{_defer(height)}{m.group(2)}{m.group(3)}</pre>"
+        return f'{m.group(1)} tabindex="0"{_defer(height)}{m.group(2)}{m.group(3)}</pre>'
     return _defer_prose(NOTEBOOK_CODE.sub(defer, body), notebook=True)
 
 
@@ -316,7 +316,7 @@ def defer_offscreen(output: str, notebook: bool = False) -> str:
 
 # Material's table component (bundle.js) replaces every ``table:not([class])`` of the
 # article by this wrapper with the table inside
-SCROLLWRAP = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+SCROLLWRAP = '<div class="md-typeset__scrollwrap" tabindex="0"><div class="md-typeset__table">'
 SCROLLWRAP_END = "</div></div>"
 PREWRAPPED = ' class="prewrapped"'
 

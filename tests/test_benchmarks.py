@@ -1,4 +1,5 @@
-"""Benchmark scripts and their results files: format, completeness, and that they still run."""
+"""Benchmark scripts and their results files: format, the 性能 page's rendering of them,
+the Lighthouse benchmark's floor, and that the scripts still run."""
 
 from __future__ import annotations
 
@@ -7,34 +8,26 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from _common import REQUIRED_FIELDS  # noqa: E402
-from bench_page import (  # noqa: E402
-    REQUIRED,
+from bench_page import (
     chart_size,
     chart_svg,
+    describe_target,
     lighthouse_table,
     load_results,
     section,
     target_met,
 )
+from benchkit import ROOT, missing_fields, scripts
+from sitebuild import load_file
 
-SCRIPTS = sorted(
-    p.stem for p in (ROOT / "benchmarks").glob("*.py")
-    if not p.name.startswith("_") and p.name != "run_all.py"
-)
+SCRIPTS = [script.stem for script in scripts()]
+lighthouse = load_file(ROOT / "benchmarks" / "lighthouse.py", "lighthouse_benchmark")
 
 
 def check_result(data: dict) -> None:
-    for key in REQUIRED_FIELDS:
-        assert key in data, f"{data.get('name')}: missing {key}"
+    assert not missing_fields(data), f"{data.get('name')}: missing {missing_fields(data)}"
     assert isinstance(data["ours"], (int, float)) and math.isfinite(data["ours"])
     assert data["peers"], f"{data['name']}: no peer measured"
     for peer, value in data["peers"].items():
@@ -44,17 +37,6 @@ def check_result(data: dict) -> None:
         assert key in data["machine"], f"{data['name']}: machine.{key}"
 
 
-def test_hook_and_writer_agree_on_the_fields():
-    assert tuple(REQUIRED) == tuple(REQUIRED_FIELDS)
-
-
-def test_every_script_has_a_committed_result():
-    assert SCRIPTS, "no benchmark scripts"
-    for name in SCRIPTS:
-        path = ROOT / "benchmarks" / "results" / f"{name}.json"
-        assert path.is_file(), f"benchmarks/{name}.py has no results/{name}.json"
-
-
 def test_committed_results_are_well_formed():
     results = load_results()
     assert {r["name"] for r in results} >= set(SCRIPTS)
@@ -62,11 +44,21 @@ def test_committed_results_are_well_formed():
         check_result(data)
 
 
-def test_page_section_shows_every_figure():
+def test_page_section_is_headed_by_the_title_and_shows_every_figure():
     for data in load_results():
         text = section(data, None)
-        assert f"{{#bench-{data['name']}}}" in text
+        assert text.startswith(f"## {data['title']} {{#bench-{data['name']}}}")
         assert any(peer in text for peer in data["peers"])
+
+
+def _lighthouse_rows(result: dict) -> dict[str, dict[str, str]]:
+    """The Lighthouse table as {page: {column heading: cell}}."""
+    lines = lighthouse_table(result)
+    header = next(line for line in lines if line.startswith("| 页面"))
+    names = [cell.strip() for cell in header.strip("|").split("|")]
+    return {cells[0]: dict(zip(names, cells, strict=True))
+            for line in lines if line.startswith("| `")
+            for cells in [[cell.strip() for cell in line.strip("|").split("|")]]}
 
 
 def test_lighthouse_table_shows_the_median_run_and_the_range_of_all_runs():
@@ -74,9 +66,43 @@ def test_lighthouse_table_shows_the_median_run_and_the_range_of_all_runs():
         "/a/": {"performance": 93, "performance_runs": [83, 91, 93, 95, 95], "accessibility": 100},
         "/b/": {"performance": 99, "performance_runs": [99, 99, 99], "accessibility": 100},
     }}
-    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
-            for line in lighthouse_table(result) if line.startswith("| `")}
-    assert rows == {"`/a/`": "93（83–95）", "`/b/`": "99"}
+    rows = _lighthouse_rows(result)
+    assert {page: row["性能（各次范围）"] for page, row in rows.items()} == {
+        "`/a/`": "93（83–95）", "`/b/`": "99"}
+
+
+def test_lighthouse_table_shows_web_vitals_and_the_recorded_floor_verdict():
+    result = {"pages": {
+        "/a/": {"performance": 97, "lcp_ms": 1625, "tbt_ms": 135, "cls": 0.0008,
+                "meets_floor": True, "floor_misses": []},
+        "/b/": {"performance": 85, "lcp_ms": 2900, "tbt_ms": 90, "cls": 0.12,
+                "meets_floor": False, "floor_misses": ["performance 85 < 90", "cls 0.12 > 0.1"]},
+        "/c/": {"performance": 99},  # measured before verdicts were recorded
+    }}
+    rows = _lighthouse_rows(result)
+    assert [rows["`/a/`"][c] for c in ("LCP (ms)", "TBT (ms)", "CLS")] == ["1625", "135", "0.0008"]
+    assert rows["`/a/`"]["达到下限"] == "✅"
+    assert rows["`/b/`"]["达到下限"] == "❌ performance 85 \\< 90、cls 0.12 \\> 0.1"
+    assert rows["`/c/`"]["达到下限"] == "—"
+
+
+def test_lighthouse_floor_is_checked_on_every_figure_of_a_page():
+    good = {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100,
+            "lcp_ms": 2500, "tbt_ms": 200, "cls": 0.1}
+    assert lighthouse.floor_misses(good) == []
+    bad = {**good, "performance": 89, "seo": 92, "lcp_ms": 2501, "tbt_ms": 350, "cls": 0.25}
+    assert lighthouse.floor_misses(bad) == [
+        "performance 89 < 90", "seo 92 < 100", "lcp_ms 2501 > 2500", "tbt_ms 350 > 200",
+        "cls 0.25 > 0.1"]
+
+
+def test_lighthouse_target_on_the_page_states_the_floor():
+    target = {"at_least": lighthouse.FLOOR_AT_LEAST, "at_most": lighthouse.FLOOR_AT_MOST,
+              "met": True}
+    text = describe_target({"target": target})
+    assert "performance ≥ 90" in text and "seo ≥ 100" in text
+    assert "lcp\\_ms ≤ 2500" in text and "cls ≤ 0.1" in text
+    assert target_met({"ratio": {}, "target": target}) is True
 
 
 def test_chart_is_the_same_in_every_build():
@@ -114,15 +140,20 @@ def test_target_verdict_follows_the_ratio():
     assert target_met({"ratio": {}, "target": {}}) is None
 
 
+# Lighthouse runs from `make bench` only (minutes per page in Chromium); the helpers of
+# its script are tested above.
+QUICK_RUN = [name for name in SCRIPTS if name != "lighthouse"]
+
+
 @pytest.mark.slow
 def test_every_benchmark_runs_in_quick_mode(tmp_path):
     """``make bench QUICK=1`` in miniature: no benchmark can rot unnoticed."""
     env = {**os.environ, "QUICK": "1", "BENCH_RESULTS_DIR": str(tmp_path),
            "DIGITS_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py")],
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), *QUICK_RUN],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    for name in SCRIPTS:
+    for name in QUICK_RUN:
         data = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
         assert data["quick"] is True
         check_result(data)

@@ -14,12 +14,6 @@ import os
 # 批量只有 64 行，矩阵很小：BLAS 单线程反而更快，在繁忙的机器上也更稳定
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import sys
-from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
-
 import matplotlib.pyplot as plt
 import numpy as np
 from _cjk_font import use_cjk_font

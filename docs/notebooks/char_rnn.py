@@ -13,12 +13,10 @@
 # 那样，把几个隐藏单元在一行文本上的激活画成热图。整本笔记本在 CPU 上几十秒内跑完。
 
 # %%
-import sys
 import time
 from pathlib import Path
 
 ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
 
 import char_rnn as cr
 import matplotlib.pyplot as plt

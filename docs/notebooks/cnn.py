@@ -14,13 +14,9 @@
 
 # %%
 import os
-import sys
-from pathlib import Path
 
 # 3 = 不显示 TensorFlow 的 C++ 日志（在没有 GPU 的机器上它会报告找不到 CUDA，无害）
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
 
 import cnn_numpy as cnn
 import keras_mnist as km

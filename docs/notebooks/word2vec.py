@@ -12,12 +12,10 @@
 # 整个笔记本在 CPU 上约半分钟跑完，不联网。
 
 # %%
-import sys
 import time
 from pathlib import Path
 
 ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-sys.path.insert(0, str(ROOT / "snippets"))
 
 import gensim
 import matplotlib.pyplot as plt

@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREEN_READER_ARGS, Watch
+from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREEN_READER_ARGS
+from pagechecks import Watch
 from sitebuild import built_site
 from siteserver import pages, serve
 

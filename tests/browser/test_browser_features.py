@@ -14,8 +14,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browserkit import DESKTOP, MOBILE, goto, math_problems, settle
-from sitebuild import EXPECTED_FIRST, ROOT, load_hook, material_templates
+from browserkit import DESKTOP, MOBILE, goto, settle
+from pagechecks import math_problems
+from search_expectations import EXPECTED_FIRST
+from sitebuild import ROOT, load_hook, material_templates
 from siteserver import serve
 
 pytestmark = pytest.mark.browser
@@ -155,7 +157,7 @@ def test_mermaid_map_is_an_svg_with_its_labels_in_light_and_dark(open_page, base
 
 def test_every_diagram_of_the_site_is_prerendered(site_dir, site_pages):
     """A diagram whose source changed still renders (live), but ships ~700 KB of
-    Mermaid to readers: regenerate with `python tests/browser/prerender_mermaid.py`."""
+    Mermaid to readers: regenerate with `python tools/prerender_mermaid.py`."""
     from prerender_mermaid import diagram_sources
 
     text = PRERENDERED.read_text(encoding="utf-8")
@@ -168,7 +170,7 @@ def test_every_diagram_of_the_site_is_prerendered(site_dir, site_pages):
         if source not in shipped
     ]
     assert not missing, ("diagrams without a pre-rendered SVG (run python "
-                         f"tests/browser/prerender_mermaid.py): {missing}")
+                         f"tools/prerender_mermaid.py): {missing}")
 
 
 # ------------------------------------------------------------------ search
@@ -697,10 +699,10 @@ def test_missing_page_gets_the_site_404_page(open_page, base_url):
 
 # ------------------------------------------------------------------ notebook stylesheet
 def test_notebook_pages_carry_the_trimmed_stylesheet(site_dir, site_pages):
-    """overrides/partials/content.html replaces mkdocs-jupyter's 575 KB JupyterLab
-    stylesheet with overrides/partials/notebook.css; that file must hold every rule the
-    current notebook pages use (regenerate: python tests/browser/purge_notebook_css.py)."""
-    from purge_notebook_css import MARKER, OUT, purge
+    """hooks/notebooks.py replaces mkdocs-jupyter's 575 KB JupyterLab stylesheet with
+    hooks/notebook.css; that file must hold every rule the current notebook pages use
+    (regenerate: python tools/purge_notebook_css.py)."""
+    from purge_notebook_css import MARKER, purge, shipped
 
     notebooks = [p for p in site_pages if p.startswith("notebooks/")]
     if not notebooks:
@@ -708,7 +710,5 @@ def test_notebook_pages_carry_the_trimmed_stylesheet(site_dir, site_pages):
     for path in notebooks:
         html = (site_dir / path / "index.html").read_text(encoding="utf-8")
         assert MARKER not in html, f"/{path} still inlines the full JupyterLab stylesheet"
-    shipped = OUT.read_text(encoding="utf-8").split("{% raw %}", 1)[1].rsplit("{% endraw %}")[0]
-    assert purge(site_dir) == shipped, (
-        "overrides/partials/notebook.css is out of date: "
-        "run python tests/browser/purge_notebook_css.py")
+    assert purge(site_dir) == shipped(), (
+        "hooks/notebook.css is out of date: run python tools/purge_notebook_css.py")

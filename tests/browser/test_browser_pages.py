@@ -10,7 +10,8 @@ pages are reported together.  Screenshots: test-artifacts/screenshots/<page>.<mo
 from __future__ import annotations
 
 import pytest
-from browserkit import ARTIFACTS, DESKTOP, MOBILE, goto, math_problems, overflow_problems, shot
+from browserkit import DESKTOP, MOBILE, goto
+from pagechecks import ARTIFACTS, math_problems, overflow_problems, shot
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,5 @@
-"""The built site: strict build, every part of the article, nav, search, no CDN, snippets."""
+"""The built site: strict build, every part of the article, nav, search, no CDN, snippet
+sections."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import numpy as np
 import pytest
 import tinycss2
 import yaml
-from sitebuild import EXPECTED_FIRST, ROOT, load_hook, nav_pages, run_build
+from search_expectations import EXPECTED_FIRST
+from sitebuild import ROOT, load_hook, nav_pages, page_url, run_build
 
 DOCS = ROOT / "docs"
 ARTICLE = ROOT / "data" / "article_zh.txt"
@@ -23,12 +25,7 @@ ARTICLE = ROOT / "data" / "article_zh.txt"
 
 # ---------------------------------------------------------------- helpers
 def page_html(site: Path, doc: str) -> Path:
-    stem = re.sub(r"\.(md|ipynb)$", "", doc)
-    if stem == "index":
-        return site / "index.html"
-    if stem.endswith("/index"):
-        return site / stem[: -len("index")] / "index.html"
-    return site / stem / "index.html"
+    return site / page_url(doc) / "index.html"
 
 
 class _Text(HTMLParser):
@@ -85,6 +82,13 @@ def test_strict_build_has_no_warnings(tmp_path):
     assert proc.returncode == 0, log
     assert "WARNING" not in log, log
     assert (tmp_path / "site" / "404.html").is_file()
+
+
+def test_page_url_of_a_nav_entry():
+    assert page_url("index.md") == ""
+    assert page_url("math/index.md") == "math/"
+    assert page_url("math/gradient-descent.md") == "math/gradient-descent/"
+    assert page_url("notebooks/cnn.ipynb") == "notebooks/cnn/"
 
 
 def test_every_nav_page_is_built(site):
@@ -282,16 +286,6 @@ def test_search_index_is_segmented_for_chinese(site):
 
 
 # ---------------------------------------------------------------- snippets
-def test_every_snippet_file_is_embedded_in_some_page():
-    pages = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
-    for snippet in sorted((ROOT / "snippets").glob("*.py")):
-        if snippet.name.startswith("_"):
-            continue
-        assert re.search(rf'--8<-- "{re.escape(snippet.name)}[:"]', pages), (
-            f"snippets/{snippet.name} is not embedded in any page"
-        )
-
-
 def test_every_embedded_section_exists():
     """check_paths covers files; this names the missing [start:x]/[end:x] sections."""
     for page in DOCS.rglob("*.md"):
@@ -346,7 +340,7 @@ def test_github_workflows_test_like_the_readme_and_deploy_the_strict_build():
     test, deploy = _workflow("test.yml"), _workflow("deploy.yml")
     job = test["jobs"]["test"]
     assert {"push", "pull_request"} <= set(test["on"]) and "make test" in _commands(job)
-    shots = _steps(job, "actions/upload-artifact")  # written by tests/browser/browserkit.py
+    shots = _steps(job, "actions/upload-artifact")  # written by tests/browser/pagechecks.py
     assert shots and shots[0]["with"]["path"].rstrip("/") == "test-artifacts"
     assert shots[0].get("if") == "always()", "screenshots must be kept when a test fails"
     build = deploy["jobs"]["build"]
@@ -440,6 +434,33 @@ def test_notebook_plots_survive_an_mplbackend_in_the_environment(tmp_path, monke
     nbhook.execute(source, target)
     outputs = json.loads(target.read_text(encoding="utf-8"))["cells"][0]["outputs"]
     assert any("image/png" in o.get("data", {}) for o in outputs), outputs
+
+
+def test_notebook_kernel_imports_the_snippets_of_this_checkout(tmp_path, monkeypatch):
+    """Notebooks import snippets (``import digits``) without editing sys.path: the kernel
+    gets this checkout's snippets/ first, the files the notebook cache key hashes."""
+    nbhook = load_hook("notebooks")
+    decoy = tmp_path / "decoy"
+    decoy.mkdir()
+    (decoy / "digits.py").write_text("raise ImportError('decoy')\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(decoy))
+    source = tmp_path / "where.py"
+    source.write_text("# %%\nimport digits\nprint(digits.__file__)\n", encoding="utf-8")
+    target = tmp_path / "out" / "where.ipynb"
+    nbhook.execute(source, target)
+    outputs = json.loads(target.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+    assert Path("".join(outputs[0]["text"]).strip()) == ROOT / "snippets" / "digits.py", outputs
+
+
+def test_code_blocks_of_notebook_markdown_cells_are_material_code_blocks(site):
+    """nbconvert writes them without <code>; with it, Material gives them a copy button
+    and, when they scroll sideways, keyboard access."""
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<div class="highlight"><pre><span></span>(?!<code>)', html), (
+            f"{page.parent.name}: a code block without <code>")
 
 
 def test_notebook_plots_are_image_files_with_their_size(site):

@@ -7,7 +7,7 @@
 //
 // 这里的 window.mermaid 是一个轻量代理：
 //   * 站内图表的 SVG 已经预先渲染好（mermaid-prerendered.mjs，由
-//     tests/browser/prerender_mermaid.py 用同一个 Mermaid 和 Material 主题生成），
+//     tools/prerender_mermaid.py 用同一个 Mermaid 和 Material 主题生成），
 //     源码完全一致时直接交给 Material，不加载也不运行 Mermaid；
 //   * 其他图表由真正的 Mermaid（几十个模块、约 700 KB）渲染，且只在图表接近视口时
 //     才加载，没有图表进入视野的读者一个字节也不用下载。

@@ -9,24 +9,19 @@ that SVG when the diagram's source matches exactly; any other diagram is rendere
 by the self-hosted Mermaid.  tests/browser/test_browser_features.py fails when a
 diagram of the built site has no pre-rendered SVG.
 
-Run after changing a diagram:  python tests/browser/prerender_mermaid.py
+Run after changing a diagram:  python tools/prerender_mermaid.py
 (SITE_DIR=<built site> reuses a build.)
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
-
-from browserkit import CHROMIUM_ARGS, goto  # noqa: E402
-from sitebuild import ROOT, built_site  # noqa: E402
-from siteserver import pages, serve  # noqa: E402
+from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, goto
+from sitebuild import ROOT, built_site
+from siteserver import pages, serve
 
 OUT = ROOT / "docs" / "assets" / "javascripts" / "mermaid-prerendered.mjs"
 MODULE_URL = "**/assets/javascripts/mermaid-prerendered.mjs"
@@ -69,8 +64,8 @@ def render_live(site: Path) -> dict[str, str]:
 
     out: dict[str, str] = {}
     with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=DESKTOP)
         page.route(MODULE_URL, lambda route: route.fulfill(
             status=200, content_type="text/javascript", body="export default {};"))
         for path in pages(site):
@@ -91,7 +86,7 @@ def render_live(site: Path) -> dict[str, str]:
 def write_module(diagrams: dict[str, str]) -> None:
     body = json.dumps(dict(sorted(diagrams.items())), ensure_ascii=False, indent=1)
     OUT.write_text(
-        "// 由 tests/browser/prerender_mermaid.py 生成，请勿手改：Material 在浏览器里用自托管\n"
+        "// 由 tools/prerender_mermaid.py 生成，请勿手改：Material 在浏览器里用自托管\n"
         "// Mermaid 渲染出的 SVG（颜色是 CSS 变量，浅色、深色通用），键是图表源码。\n"
         f"export default {body};\n",
         encoding="utf-8",

@@ -1,9 +1,7 @@
 """Pick style rules out of a stylesheet by their selectors (tinycss2), keeping them
 inside their ``@media`` and ``@supports`` blocks.
 
-Used by hooks/offscreen.py (Material's table rules, rewritten for the tables wrapped at
-build time) and tests/browser/purge_notebook_css.py (the JupyterLab rules the notebooks
-use).  Not a hook itself: mkdocs.yml does not list it.
+Used by tools/purge_notebook_css.py to keep the JupyterLab rules the notebooks use.
 """
 
 from __future__ import annotations

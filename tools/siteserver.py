@@ -1,6 +1,6 @@
 """Serve a built MkDocs site on 127.0.0.1 the way GitHub Pages does, and list its pages.
 
-Shared by the browser tests (tests/browser/) and ``benchmarks/lighthouse.py``.
+Used by the browser tests, ``benchmarks/lighthouse.py`` and ``tools/prerender_mermaid.py``.
 
 * The site is mounted under the path of the ``site_url`` it was built for (e.g.
   ``/karpathy-dl-companion/``), so the 404 page, whose links are absolute, works as it
@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-ROOT = Path(__file__).resolve().parents[2]
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
                 "application/xml", "application/x-ipynb+json")

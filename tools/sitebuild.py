@@ -1,14 +1,16 @@
-"""Build the MkDocs site once per test session and share it (site tests, browser tests),
-with the facts about the site those tests share (the nav, the search expectations).
+"""Build the MkDocs site (strict, or in-process with one hook), load a hook as a module,
+and read the pages of the nav; used by the tests, ``benchmarks/lighthouse.py`` and the
+generators in ``tools/``.
 
-``SITE_DIR`` (set by ``make test`` after its strict build) is reused when it holds a
-built site; otherwise the site is built into a temporary folder.
+``built_site`` reuses ``SITE_DIR`` (set by ``make test`` after its strict build) when it
+holds a built site; otherwise it builds the site into a temporary folder.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +28,21 @@ def material_templates() -> Path:
     return Path(material.__file__).parent / "templates"
 
 
-def load_hook(name: str):
-    """Import hooks/<name>.py (the hooks folder is not a package) as ``<name>_hook``."""
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+def load_file(path: Path, name: str):
+    """Import the Python file ``path`` as module ``name``: the hooks and the benchmark
+    scripts are files, not modules of a package."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses in a hook look their module up here
     spec.loader.exec_module(module)
     return module
+
+
+def load_hook(name: str):
+    """hooks/<name>.py as module ``<name>_hook``.  A hook that imports a sibling
+    (``from sourcedata import …``) needs hooks/ on sys.path, as mkdocs has it while
+    importing the hook; the test suite has it there through pytest's ``pythonpath``."""
+    return load_file(ROOT / "hooks" / f"{name}.py", f"{name}_hook")
 
 
 def run_build(site_dir: Path, config: Path | None = None, *, extra_env: dict | None = None):
@@ -92,11 +102,11 @@ def nav_pages() -> list[str]:
     return out
 
 
-# The page that explains each concept must be the first search result.
-EXPECTED_FIRST = {
-    "梯度下降": "math/gradient-descent/",
-    "卷积": "math/convolution/",
-    "词嵌入": "algorithms/word-embeddings/",
-    "反向传播": "math/backpropagation/",
-    "循环神经网络": "algorithms/rnn/",
-}
+def page_url(doc: str) -> str:
+    """The URL path, relative to the site root, of the page built from ``doc``:
+    ``index.md`` -> ``""``, ``math/index.md`` -> ``math/``,
+    ``notebooks/cnn.ipynb`` -> ``notebooks/cnn/``."""
+    stem = re.sub(r"\.(md|ipynb)$", "", doc)
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"

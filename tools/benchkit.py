@@ -1,6 +1,7 @@
-"""Shared helpers for benchmark scripts: machine facts, timing, writing results JSON.
+"""The benchmark scripts and their results: machine facts, timing, writing
+``benchmarks/results/<name>.json``, and the fields every results file has, which the
+writer here and the 性能 page's hook (``hooks/bench_page.py``) both check.
 
-Every script writes ``benchmarks/results/<name>.json`` (format: see README, "基准测试").
 ``QUICK=1`` in the environment selects small sizes with the same code paths.
 """
 
@@ -11,22 +12,32 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+RESULTS = BENCHMARKS / "results"  # the committed results, shown on the 性能 page
 # BENCH_RESULTS_DIR redirects output (the test suite's QUICK runs must not overwrite
 # the committed full results)
-RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "benchmarks" / "results")
-sys.path.insert(0, str(ROOT / "snippets"))
+OUTPUT = Path(os.environ.get("BENCH_RESULTS_DIR") or RESULTS)
 
 REQUIRED_FIELDS = (
-    "name", "metric", "unit", "higher_is_better", "ours", "peers", "ratio",
+    "name", "title", "metric", "unit", "higher_is_better", "ours", "peers", "ratio",
     "target", "quality", "config", "machine", "measured_at", "quick",
 )
+
+
+def missing_fields(result: dict) -> list[str]:
+    return [key for key in REQUIRED_FIELDS if key not in result]
+
+
+def scripts() -> list[Path]:
+    """Every benchmark script: benchmarks/<name>.py, each writing results/<name>.json."""
+    return sorted(p for p in BENCHMARKS.glob("*.py")
+                  if not p.name.startswith("_") and p.name != "run_all.py")
 
 
 def quick() -> bool:
@@ -90,6 +101,7 @@ def time_call(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> flo
 def write_result(
     name: str,
     *,
+    title: str,
     metric: str,
     unit: str,
     higher_is_better: bool,
@@ -100,9 +112,11 @@ def write_result(
     config: dict | None = None,
     extra: dict | None = None,
 ) -> Path:
-    """Write benchmarks/results/<name>.json; ratio = ours / peer for every peer."""
+    """Write benchmarks/results/<name>.json; ratio = ours / peer for every peer.
+    ``title`` heads the result's section on the 性能 page."""
     result = {
         "name": name,
+        "title": title,
         "metric": metric,
         "unit": unit,
         "higher_is_better": higher_is_better,
@@ -118,8 +132,10 @@ def write_result(
     }
     if extra:
         result.update(extra)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    if missing := missing_fields(result):
+        raise ValueError(f"{name}: result lacks {missing}")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"{name}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("name", "unit", "ours", "peers", "ratio")},
                      ensure_ascii=False))
