@@ -51,16 +51,17 @@ def test_a_one_line_block_is_one_line_tall():
 def test_display_formula_height_comes_from_katex_tallest_strut():
     out = hook.defer_offscreen(article(DISPLAY))
     # 2.4 × 1.21 = 2.90 em (extra.css's padding comes on top)
-    assert ('<span class="katex-display" tabindex="0" data-md-defer style="contain-intrinsic-block-size: '
-            'auto 2.90em">') in out
+    assert ('<span class="katex-display" tabindex="0" data-md-defer style="contain-intrinsic-'
+            'block-size: auto 2.90em">') in out
     # a short formula is still one line box tall (1.27 × 1.21)
     assert hook.display_height('<span class="strut" style="height:0.4em;">') == "1.54em"
 
 
 def test_tables_get_material_wrapper_at_build_time_and_a_row_based_estimate():
     out = hook.defer_offscreen(article(TABLE))
-    assert re.search(r'<div class="md-typeset__scrollwrap" tabindex="0"><div class="md-typeset__table">'
-                     r'<table class="prewrapped" data-md-defer style="contain-intrinsic-'
+    assert re.search(r'<div class="md-typeset__scrollwrap" tabindex="0">'
+                     r'<div class="md-typeset__table"><table class="prewrapped" data-md-defer '
+                     r'style="contain-intrinsic-'
                      r'block-size: auto ([0-9.]+)em">.*?</table></div></div>', out, re.S)
     # two columns share a row's 30 characters: the header row is 1 line, the body
     # row's 30-character cell wraps to 2 lines (1.6 em a line, 2 × 0.9375 em of cell
