@@ -140,9 +140,9 @@ def test_target_verdict_follows_the_ratio():
     assert target_met({"ratio": {}, "target": {}}) is None
 
 
-# Lighthouse runs from `make bench` only (minutes per page in Chromium); the helpers of
-# its script are tested above.
-QUICK_RUN = [name for name in SCRIPTS if name != "lighthouse"]
+# The Lighthouse benchmarks run from `make bench` only (minutes per page in Chromium); the
+# helpers of lighthouse.py are tested above, speed_layer.py's site variants in tests/site.
+QUICK_RUN = [name for name in SCRIPTS if name not in ("lighthouse", "speed_layer")]
 
 
 @pytest.mark.slow

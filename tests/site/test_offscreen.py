@@ -94,9 +94,9 @@ NOTEBOOK_CELL = ('<div class="highlight-ipynb hl-python"><pre><span></span>'
 def test_notebook_pages_defer_only_their_code_cells():
     page = article('<div class="jupyter-wrapper">' + NOTEBOOK_CELL + TABLE + DISPLAY + "</div>")
     out = hook.defer_offscreen(page, notebook=True)
-    # 2 lines of JupyterLab's 18.2 px + 10 px padding
-    assert ('<div class="highlight-ipynb hl-python" data-md-defer style="contain-intrinsic-'
-            'block-size: auto 46.4px"><pre>') in out
+    # 2 lines of 18.2 px (13 px × 1.4) + 2 × 5 px padding (extra.css)
+    assert ('<div class="highlight-ipynb hl-python" tabindex="0" data-md-defer style="contain-'
+            'intrinsic-block-size: auto 46.4px"><pre>') in out
     assert out.count("data-md-defer") == 1 and "md-scope" not in out
 
 
