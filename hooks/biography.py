@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
-from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link  # noqa: E402
+from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link
 
 log = logging.getLogger("mkdocs.hooks.biography")
 

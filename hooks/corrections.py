@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs loads hooks by path
-from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link, valid_url  # noqa: E402
+from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link, valid_url
 
 log = logging.getLogger("mkdocs.hooks.corrections")
 

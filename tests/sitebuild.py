@@ -27,11 +27,16 @@ def material_templates() -> Path:
 
 
 def load_hook(name: str):
-    """Import hooks/<name>.py (the hooks folder is not a package) as ``<name>_hook``."""
+    """Import hooks/<name>.py (the hooks folder is not a package) as ``<name>_hook``.  As
+    MkDocs does, the hooks folder is on sys.path meanwhile: hooks import sourcedata.py."""
     spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses in a hook look their module up here
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
     return module
 
 
