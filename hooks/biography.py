@@ -10,7 +10,7 @@ Two markers are replaced at build time:
 
 The build fails with a ``PluginError`` naming the item when the data file does not
 validate: a missing or unknown field, a malformed date or URL, items out of date order, a
-duplicate id, a related page that does not exist, or an item the site's first fact-check
+duplicate id, a related page that is not in the build, or an item the site's first fact-check
 listed as unverified (``once_unverified``) without at least one primary source.  It also
 fails when one of the two pages lacks its marker or a page uses an unknown marker.
 
@@ -181,7 +181,7 @@ def validate_timeline_item(raw: object, index: int) -> TimelineItem:
     )
 
 
-def _related(raw: dict, where: str, docs_dir: Path | None) -> tuple[Related, ...]:
+def _related(raw: dict, where: str) -> tuple[Related, ...]:
     items = raw.get("related")
     if not isinstance(items, list) or not items:
         raise _fail(where, "field 'related' must be a non-empty list of {page, why}")
@@ -193,15 +193,13 @@ def _related(raw: dict, where: str, docs_dir: Path | None) -> tuple[Related, ...
         page = _text(r, "page", where, oneline=True)
         if not page.endswith(".md") or page.startswith("/") or ".." in page.split("/"):
             raise _fail(where, f"related page must be a docs-relative .md path, got {page!r}")
-        if docs_dir is not None and not (docs_dir / page).is_file():
-            raise _fail(where, f"related page {page!r} does not exist in docs/")
         out.append(Related(page=page, why=_text(r, "why", where)))
     if len({r.page for r in out}) != len(out):
         raise _fail(where, "the same related page is listed twice")
     return tuple(out)
 
 
-def validate_work_item(raw: object, index: int, docs_dir: Path | None = None) -> WorkItem:
+def validate_work_item(raw: object, index: int) -> WorkItem:
     ident, where = FIELDS.entry(raw, "work", index, "work item")
     _check_keys(raw, WORK_REQUIRED, WORK_OPTIONAL, where)
     year = raw["year"]
@@ -218,22 +216,22 @@ def validate_work_item(raw: object, index: int, docs_dir: Path | None = None) ->
         kind=raw["kind"],
         what=_text(raw, "what", where),
         learn=_text(raw, "learn", where),
-        related=_related(raw, where, docs_dir),
+        related=_related(raw, where),
         note=_text(raw, "note", where) if note is not None else None,
         sources=sources,
         once_unverified=_unverified(raw, where, sources),
     )
 
 
-def validate(raw: object, docs_dir: Path | None = None) -> Data:
-    """The parsed YAML document -> Data.  ``docs_dir`` (optional) checks related pages exist."""
+def validate(raw: object) -> Data:
+    """The parsed YAML document -> Data."""
     raw = FIELDS.top_level(raw, TOP_LEVEL, "'timeline' and 'work'")
     data = Data(timeline=[], work=[])
     for key in ("timeline", "work"):
         if not isinstance(raw.get(key), list) or not raw[key]:
             raise _fail("top level", f"'{key}' must be a non-empty list")
     data.timeline = [validate_timeline_item(x, i) for i, x in enumerate(raw["timeline"])]
-    data.work = [validate_work_item(x, i, docs_dir) for i, x in enumerate(raw["work"])]
+    data.work = [validate_work_item(x, i) for i, x in enumerate(raw["work"])]
     for kind, items in (("timeline", data.timeline), ("work", data.work)):
         seen: set[str] = set()
         for item in items:
@@ -255,9 +253,8 @@ def validate(raw: object, docs_dir: Path | None = None) -> Data:
     return data
 
 
-def load(path: Path = DATA_FILE, docs_dir: Path | None = None) -> Data:
-    raw = read_yaml(path)
-    return validate(raw, docs_dir)
+def load(path: Path = DATA_FILE) -> Data:
+    return validate(read_yaml(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -428,7 +425,6 @@ def stats(data: Data) -> dict:
         "sources_primary": sum(s.primary for s in all_sources),
         "unique_sources": len(unique),
         "unique_sources_primary": sum(s.primary for s in unique.values()),
-        "secondary_only": [i.id for i in items if not i.has_primary],
     }
 
 
@@ -457,16 +453,13 @@ _state: dict[str, object] = {}
 
 def on_config(config):
     _state.clear()
-    docs_dir = Path(config["docs_dir"])
-    data = load(DATA_FILE)
-    _state["data"] = data
-    _state["docs_dir"] = docs_dir
+    _state["data"] = load(DATA_FILE)
     return config
 
 
 def on_files(files, config):
     data: Data = _state["data"]  # type: ignore[assignment]
-    docs_dir: Path = _state["docs_dir"]  # type: ignore[assignment]
+    docs_dir = Path(config["docs_dir"])
     uris = {f.src_uri for f in files.documentation_pages()}
     titles: dict[str, str] = {}
     if WORK_PAGE in uris:  # only then are the related pages linked from the site
@@ -491,8 +484,6 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_build(config):
-    if "data" not in _state:
-        return
     s = stats(_state["data"])  # type: ignore[arg-type]
     log.info(
         "生平: %d timeline items, %d work items, %d/%d sources primary (%d/%d unique)",

@@ -26,7 +26,7 @@ CORRECTIONS_FILE = ROOT / "data" / "corrections.yml"
 
 
 hook = load_hook("biography")
-DATA = hook.load(DATA_FILE, DOCS)
+DATA = hook.load(DATA_FILE)
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 ITEMS = [*DATA.timeline, *DATA.work]
 TITLES = {r.page: hook.page_title(DOCS, r.page) for w in DATA.work for r in w.related}
@@ -350,8 +350,8 @@ BROKEN = {
     "primary not a bool": (_source_field("work", "micrograd", "primary", "yes"), "micrograd"),
     "source title missing": (_source_field("work", "micrograd", "title", ""), "micrograd"),
     "work without related": (_set([("work", "char-rnn"), "related"], []), "char-rnn"),
-    "related page missing": (
-        _set([("work", "char-rnn"), "related"], [{"page": "no/such.md", "why": "x"}]),
+    "related page not docs-relative": (
+        _set([("work", "char-rnn"), "related"], [{"page": "../such.md", "why": "x"}]),
         "char-rnn",
     ),
     "unknown kind": (_set([("work", "char-rnn"), "kind"], "播客"), "char-rnn"),
@@ -367,7 +367,7 @@ def test_broken_item_fails_naming_it(case):
     raw = raw_copy()
     mutate(raw)
     with pytest.raises(PluginError, match=re.escape(f"'{ident}'")):
-        hook.validate(raw, DOCS)
+        hook.validate(raw)
 
 
 def test_missing_and_broken_data_file_fail(tmp_path):
@@ -403,12 +403,14 @@ def test_projects_without_the_pages_build_unchanged(tmp_path):
     assert hook.on_page_markdown("# 首页\n", page, config, files) == "# 首页\n"
 
 
-def test_related_page_left_out_of_the_build_fails():
+def test_related_page_left_out_of_the_build_fails_naming_the_item():
     config = {"docs_dir": str(DOCS)}
     hook.on_config(config)
-    uris = [hook.WORK_PAGE, hook.TIMELINE_PAGE, "algorithms/rnn.md"]
+    uris = [p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")]
+    uris.remove("algorithms/rnn.md")
+    first = next(w for w in DATA.work if "algorithms/rnn.md" in {r.page for r in w.related})
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(src_uri=u) for u in uris])
-    with pytest.raises(PluginError, match="not part of the build"):
+    with pytest.raises(PluginError, match=rf"'{first.id}'.*rnn\.md is not part of the build"):
         hook.on_files(files, config)
 
 
