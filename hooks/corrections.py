@@ -1,609 +1,302 @@
-"""Corrections (勘误) and the corrected bibliography, generated from ``data/corrections.yml``.
-
-One data file, three views that cannot drift apart:
-
-* **inline** – for every correction, a ``勘误`` admonition (custom type ``erratum``, styled by
-  ``docs/assets/stylesheets/errata.css``) is inserted right after the paragraph, list item,
-  heading or code block that contains the quoted original text.  The author's text itself is
-  never changed.  Each note is wrapped in ``<div id="erratum-<id>">`` so it can be linked to.
-* **勘误表** – ``<!-- errata:table -->`` in ``docs/errata.md`` becomes one table of all
-  corrections, each row linking to its note; ``<!-- errata:summary -->`` becomes the counts.
-* **参考文献** – ``<!-- bibliography: all -->`` (references page) and
-  ``<!-- bibliography: cited_on=resources.md -->`` (resources page) become the checked list.
-
-The build fails (``PluginError`` naming the entry id and page) when the data file does not
-validate (missing or unknown field, unknown verdict, malformed URL, duplicate id, …), when a
-quote does not occur exactly once in its page, or when a listed page is not in the build.
-The functions below are pure (markdown in, markdown out) so tests can call them directly.
+"""Corrections (勘误) and the checked bibliography, from ``data/corrections.yml``: three
+views of one file that cannot drift apart.  A note (admonition type ``erratum``) follows
+the block holding each quoted passage, the author's text unchanged; the markers
+``<!-- errata:table -->`` and ``<!-- errata:summary -->`` (``docs/errata.md``) list them
+all; ``<!-- bibliography: all -->`` and ``<!-- bibliography: cited_on=<page> -->`` become
+the bibliography.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import sourcedata as sd
 from mkdocs.exceptions import PluginError
-
-# hooks/sourcedata.py: mkdocs imports a hook with the hook's folder on sys.path
-from sourcedata import Fields, Source, md_link_text, read_yaml, relative_link, valid_url
+from sourcedata import check
 
 log = logging.getLogger("mkdocs.hooks.corrections")
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_FILE = ROOT / "data" / "corrections.yml"
 ERRATA_PAGE = "errata.md"
-
-# verdict -> (label shown to readers, admonition title prefix)
-VERDICTS: dict[str, tuple[str, str]] = {
+VERDICTS = {  # verdict -> (label shown to readers, note title prefix)
     "wrong": ("错误", "勘误 · 错误"),
     "misleading": ("有误导", "勘误 · 有误导"),
     "unverified": ("未经证实", "勘误 · 未经证实"),
     "correct": ("补充说明", "补充说明"),
 }
-CORRECTION_FIELDS = {
-    "id",
-    "page",
-    "section",
-    "quote",
-    "verdict",
-    "summary",
-    "correction",
-    "sources",
+BIB_GROUPS = {  # group -> heading (anchor bib-<group>)
+    "article": "原文引用的著作与论文（作者与年份已核对）",
+    "karpathy": "Karpathy 本人的代表性论文与文章",
+    "projects": "Karpathy 的课程与开源项目",
+    "foundations": "原文应当引用的基础文献",
+    "corrections": "勘误中引用的其他文献",
+    "software": "原文推荐的软件框架",
 }
-BIB_REQUIRED = {"id", "group", "authors", "title", "venue", "year"}
-BIB_OPTIONAL = {"doi", "arxiv", "url", "note", "cited_on", "as_cited"}
-BIB_GROUPS: dict[str, tuple[str, str]] = {  # group -> (heading, anchor)
-    "article": ("原文引用的著作与论文（作者与年份已核对）", "bib-article"),
-    "karpathy": ("Karpathy 本人的代表性论文与文章", "bib-karpathy"),
-    "projects": ("Karpathy 的课程与开源项目", "bib-projects"),
-    "foundations": ("原文应当引用的基础文献", "bib-foundations"),
-    "corrections": ("勘误中引用的其他文献", "bib-corrections"),
-    "software": ("原文推荐的软件框架", "bib-software"),
-}
-TOP_LEVEL = {"version", "shared_sources", "corrections", "bibliography"}
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-ARXIV_RE = re.compile(r"^\d{4}\.\d{4,5}$")
-LONG_NOTE_CHARS = 240  # longer corrections become collapsible (??? / ???+)
+LONG_NOTE_CHARS = 240  # longer notes are collapsible
 
-
-# ---------------------------------------------------------------------------------------
-# data model and validation
-# ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Correction:
-    id: str
-    page: str
-    section: str
-    quote: str
-    verdict: str
-    summary: str
-    correction: str
-    sources: tuple[Source, ...]
-
-    @property
-    def anchor(self) -> str:
-        return f"erratum-{self.id}"
+# the quote must match the page character for character, and exactly once
+quote_text = sd.then(
+    sd.accept(lambda v: not isinstance(v, str) or v == v.strip(), "without surrounding space"),
+    sd.line,
+)
 
 
 @dataclass(frozen=True)
-class BibEntry:
-    id: str
-    group: str
-    authors: tuple[str, ...]
-    title: str
-    venue: str
-    year: int
-    doi: str | None = None
-    arxiv: str | None = None
-    url: str | None = None
-    note: str | None = None
-    cited_on: tuple[str, ...] = ()
-    as_cited: str | None = None
+class Correction(sd.Entry):
+    anchor_prefix = "erratum-"
+
+    page: str = check(sd.docs_page)
+    section: str = check(sd.attr_line)
+    quote: str = check(quote_text)
+    verdict: str = check(sd.one_of(VERDICTS))
+    summary: str = check(sd.attr_line)
+    correction: str = check(sd.prose)
+    sources: tuple[sd.Source, ...] = check(sd.SOURCES)
 
 
-@dataclass
-class Data:
-    corrections: list[Correction]
-    bibliography: list[BibEntry]
-    path: Path | None = None
-    inserted: dict[str, str] = field(default_factory=dict)  # id -> page, filled during a build
+@dataclass(frozen=True)
+class BibEntry(sd.Entry):
+    anchor_prefix = "bib-"
+
+    group: str = check(sd.one_of(BIB_GROUPS))
+    authors: tuple[str, ...] = check(sd.list_of(sd.prose))
+    title: str = check(sd.prose)
+    venue: str = check(sd.prose)
+    year: int = check(sd.calendar_year)
+    doi: str | None = check(sd.matching(r"10\.\d{4,9}/\S+", "a DOI"), None)
+    arxiv: str | None = check(sd.matching(r"\d{4}\.\d{4,5}", "an arXiv id like '1301.3781'"), None)
+    url: str | None = check(sd.http_url, None)
+    note: str | None = check(sd.line, None)
+    cited_on: tuple[str, ...] = check(sd.list_of(sd.docs_page), ())
+    as_cited: str | None = check(sd.line, None)  # how the article spells it
+
+    def __post_init__(self):
+        if not (self.doi or self.arxiv or self.url):
+            raise ValueError("needs at least one of doi, arxiv, url")
 
 
-FIELDS = Fields("data/corrections.yml")
-_fail = FIELDS.fail
+@dataclass(frozen=True, kw_only=True)
+class Data(sd.DataFile):
+    path = "data/corrections.yml"
+
+    corrections: tuple[Correction, ...] = check(sd.entries(Correction))
+    bibliography: tuple[BibEntry, ...] = check(sd.entries(BibEntry), ())
 
 
-def _text(entry: dict, key: str, where: str, *, oneline: bool = False) -> str:
-    """A non-empty string field, stripped; one-line fields may not hold double quotes
-    (they end up in HTML attributes and link titles)."""
-    value = FIELDS.text(entry, key, where, oneline=oneline)
-    if oneline and '"' in value:
-        raise _fail(where, f"field '{key}' must be one line without double quotes")
-    return value
-
-
-def validate_correction(raw: object, index: int) -> Correction:
-    """One entry of ``corrections`` -> Correction, or PluginError naming the id."""
-    cid, where = FIELDS.entry(raw, "corrections", index, "correction")
-    FIELDS.check_keys(raw, CORRECTION_FIELDS, set(), where)
-    verdict = raw["verdict"]
-    if verdict not in VERDICTS:
-        raise _fail(where, f"unknown verdict {verdict!r}; expected one of {sorted(VERDICTS)}")
-    page = _text(raw, "page", where, oneline=True)
-    if not page.endswith(".md") or page.startswith("/") or ".." in page.split("/"):
-        raise _fail(where, f"field 'page' must be a docs-relative .md path, got {page!r}")
-    quote = raw["quote"]
-    if isinstance(quote, str) and (quote != quote.strip() or "\n" in quote):
-        raise _fail(where, "field 'quote' must be one line without surrounding whitespace")
-    quote = _text(raw, "quote", where)
-    return Correction(
-        id=cid,
-        page=page,
-        section=_text(raw, "section", where, oneline=True),
-        quote=quote,
-        verdict=verdict,
-        summary=_text(raw, "summary", where, oneline=True),
-        correction=_text(raw, "correction", where),
-        sources=FIELDS.sources(raw, where),
-    )
-
-
-def validate_bib(raw: object, index: int) -> BibEntry:
-    """One entry of ``bibliography`` -> BibEntry, or PluginError naming the id."""
-    bid, where = FIELDS.entry(raw, "bibliography", index, "bibliography")
-    FIELDS.check_keys(raw, BIB_REQUIRED, BIB_OPTIONAL, where)
-    if raw["group"] not in BIB_GROUPS:
-        raise _fail(where, f"unknown group {raw['group']!r}; expected one of {sorted(BIB_GROUPS)}")
-    authors = raw["authors"]
-    if (
-        not isinstance(authors, list)
-        or not authors
-        or not all(isinstance(a, str) and a.strip() for a in authors)
-    ):
-        raise _fail(where, "field 'authors' must be a non-empty list of names")
-    year = raw["year"]
-    if not isinstance(year, int) or not 1900 <= year <= 2100:
-        raise _fail(where, f"field 'year' must be a year, got {year!r}")
-    doi, arxiv, url = raw.get("doi"), raw.get("arxiv"), raw.get("url")
-    if not (doi or arxiv or url):
-        raise _fail(where, "needs at least one of doi, arxiv, url")
-    if doi is not None and not (isinstance(doi, str) and DOI_RE.match(doi)):
-        raise _fail(where, f"bad DOI {doi!r}")
-    if arxiv is not None and not (isinstance(arxiv, str) and ARXIV_RE.match(arxiv)):
-        raise _fail(where, f"bad arXiv id {arxiv!r} (a quoted string such as '1301.3781')")
-    if url is not None and not valid_url(url):
-        raise _fail(where, f"bad URL {url!r}")
-    cited_on = raw.get("cited_on") or []
-    if not isinstance(cited_on, list) or not all(
-        isinstance(p, str) and p.endswith(".md") for p in cited_on
-    ):
-        raise _fail(where, "field 'cited_on' must be a list of .md pages")
-    note = raw.get("note")
-    as_cited = raw.get("as_cited")
-    for key, value in (("note", note), ("as_cited", as_cited)):
-        if value is not None and (not isinstance(value, str) or "\n" in value.strip()):
-            raise _fail(where, f"field '{key}' must be one line of text")
-    return BibEntry(
-        id=bid,
-        group=raw["group"],
-        authors=tuple(a.strip() for a in authors),
-        title=_text(raw, "title", where),
-        venue=_text(raw, "venue", where),
-        year=year,
-        doi=doi,
-        arxiv=arxiv,
-        url=url,
-        note=note.strip() if note else None,
-        cited_on=tuple(cited_on),
-        as_cited=as_cited.strip() if as_cited else None,
-    )
-
-
-def validate(raw: object, docs_dir: Path | None = None) -> Data:
-    """The parsed YAML document -> Data.  ``docs_dir`` (optional) checks that pages exist."""
-    raw = FIELDS.top_level(raw, TOP_LEVEL, "'corrections' and 'bibliography'")
-    items = raw.get("corrections")
-    if not isinstance(items, list) or not items:
-        raise _fail("top level", "'corrections' must be a non-empty list")
-    corrections = [validate_correction(item, i) for i, item in enumerate(items)]
-    bib_items = raw.get("bibliography") or []
-    if not isinstance(bib_items, list):
-        raise _fail("top level", "'bibliography' must be a list")
-    bibliography = [validate_bib(item, i) for i, item in enumerate(bib_items)]
-    for kind, ids in (
-        ("correction", [c.id for c in corrections]),
-        ("bibliography", [b.id for b in bibliography]),
-    ):
-        seen: set[str] = set()
-        for ident in ids:
-            if ident in seen:
-                raise _fail(f"{kind} '{ident}'", "duplicate id")
-            seen.add(ident)
-    if docs_dir is not None:
-        for c in corrections:
-            if not (docs_dir / c.page).is_file():
-                raise _fail(f"correction '{c.id}'", f"page {c.page!r} does not exist in docs/")
-    return Data(corrections=corrections, bibliography=bibliography)
-
-
-def load(path: Path = DATA_FILE, docs_dir: Path | None = None) -> Data:
-    raw = read_yaml(path)
-    data = validate(raw, docs_dir)
-    data.path = path
-    return data
-
-
-# ---------------------------------------------------------------------------------------
 # inline notes
-# ---------------------------------------------------------------------------------------
 FENCE_RE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-LIST_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
 
 
-def find_unique(markdown: str, c: Correction) -> int:
-    """Offset of the quote in ``markdown``; PluginError unless it occurs exactly once."""
-    count = markdown.count(c.quote)
-    if count != 1:
-        where = "not found" if count == 0 else f"found {count} times"
-        raise PluginError(
-            f"correction '{c.id}': quote {where} in page {c.page} (it must occur exactly once "
-            f"in the author's text): {c.quote!r}"
-        )
-    return markdown.index(c.quote)
+def _fences(lines: list[str]) -> list[tuple[int, int]]:
+    """(opening, closing) line of each fenced code block; an unclosed one ends the page."""
+    spans, opening, fence = [], None, ""
+    for i, text in enumerate(lines):
+        m = FENCE_RE.match(text)
+        if m and opening is None:
+            opening, fence = i, m.group(2)
+        elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
+            spans.append((opening, i))
+            opening = None
+    if opening is not None:
+        spans.append((opening, len(lines) - 1))
+    return spans
 
 
-def _fence_ends(lines: list[str]) -> dict[int, int]:
-    """line index inside a fenced code block -> index of the block's closing fence line."""
-    inside: dict[int, int] = {}
-    i = 0
-    while i < len(lines):
-        m = FENCE_RE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        marker = m.group(2)
-        j = i + 1
-        while j < len(lines):
-            close = FENCE_RE.match(lines[j])
-            if close and close.group(2)[0] == marker[0] and len(close.group(2)) >= len(marker):
-                break
-            j += 1
-        j = min(j, len(lines) - 1)
-        for k in range(i, j + 1):
-            inside[k] = j
-        i = j + 1
-    return inside
-
-
-def insertion_point(lines: list[str], first: int, last: int) -> tuple[int, str]:
-    """Where to insert a note for a quote spanning lines first..last: (line index, indent).
-
-    After the enclosing fenced code block, heading, list item (nested inside it) or
-    paragraph; indentation follows the enclosing block (e.g. inside an admonition).
-    """
-    fences = _fence_ends(lines)
-    if last in fences:
-        end = fences[last]
-        opening = min(k for k, v in fences.items() if v == end)
-        return end + 1, re.match(r"\s*", lines[opening])[0]
-    if HEADING_RE.match(lines[first]):
-        return first + 1, ""
-    # walk up to the start of the block: a list marker line or the line after a blank line
-    start = first
-    while start > 0 and lines[start - 1].strip() and not LIST_RE.match(lines[start]):
+def insertion_point(lines: list[str], quoted: int) -> tuple[int, str]:
+    """Where the note for a quote on line ``quoted`` goes, and its indentation: after the
+    enclosing code block, heading, list item (inside it) or paragraph, indented like that
+    block (so inside an admonition too)."""
+    for opening, closing in _fences(lines):
+        if opening <= quoted <= closing:
+            return closing + 1, re.match(r"\s*", lines[opening])[0]
+    if HEADING_RE.match(lines[quoted]):
+        return quoted + 1, ""
+    start = quoted  # back to the block's first line: a list marker or after a blank line
+    while start > 0 and lines[start - 1].strip() and not sd.LIST_RE.match(lines[start]):
         start -= 1
-    item = LIST_RE.match(lines[start])
-    if item:
-        item_indent = len(item.group(1))
-        indent = " " * (item_indent + 4)
-    else:
-        item_indent = None
-        indent = re.match(r"\s*", lines[start])[0]
-    end = last + 1
+    item = sd.LIST_RE.match(lines[start])
+    item_indent = len(item.group(1)) if item else None
+    pad = " " * (item_indent + 4) if item else re.match(r"\s*", lines[start])[0]
+    end = quoted + 1
     while end < len(lines):
-        line = lines[end]
-        if not line.strip() or HEADING_RE.match(line) or FENCE_RE.match(line):
+        text = lines[end]
+        if not text.strip() or HEADING_RE.match(text) or FENCE_RE.match(text):
             break
-        marker = LIST_RE.match(line)
+        marker = sd.LIST_RE.match(text)
         if marker and (item_indent is None or len(marker.group(1)) <= item_indent):
             break
         end += 1
-    return end, indent
-
-
-def _is_cjk_punct(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·"
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or _is_cjk_punct(ch)
-
-
-def unwrap(text: str) -> str:
-    """Join the wrapped lines of each paragraph / list item (a line break between two
-    Chinese characters would show as a stray space in some browsers)."""
-    out: list[str] = []
-    for line in text.splitlines():
-        s = line.strip()
-        if out and s and out[-1].strip() and not LIST_RE.match(line):
-            prev = out[-1].rstrip()
-            a, b = prev[-1], s[0]
-            cjk_join = _is_cjk_punct(a) or _is_cjk_punct(b) or (_is_cjk(a) and _is_cjk(b))
-            sep = "" if cjk_join else " "
-            out[-1] = prev + sep + s
-        else:
-            out.append(line.rstrip())
-    return "\n".join(out)
+    return end, pad
 
 
 def render_note(
     c: Correction, errata_page: str | None = ERRATA_PAGE, *, nested: bool = False
 ) -> list[str]:
-    """The note for one correction as markdown lines (unindented).
-
-    At the top level the anchor ``<div>`` needs md_in_html's ``markdown`` attribute so its
-    content is parsed; inside a list item or admonition (``nested``) the block parser
-    already parses it, and the attribute would only leak into the HTML.
-    """
-    label, title_prefix = VERDICTS[c.verdict]
-    body = unwrap(c.correction).splitlines()
-    long = len(c.correction) > LONG_NOTE_CHARS or any(LIST_RE.match(x) for x in body)
-    if long:
-        opener = "???+" if c.verdict == "wrong" else "???"
-    else:
-        opener = "!!!"
-    lines = [
+    """The note as unindented lines.  Only at the top level does the anchor ``<div>`` need
+    md_in_html's ``markdown`` attribute; inside a list item or admonition (``nested``) its
+    content is parsed anyway, and the attribute would leak into the HTML."""
+    label, title = VERDICTS[c.verdict]
+    body = sd.unwrap(c.correction, markup_space=True)
+    opener = "!!!"
+    if len(c.correction) > LONG_NOTE_CHARS or any(sd.LIST_RE.match(x) for x in body):
+        opener = "???+" if c.verdict == "wrong" else "???"  # collapsible, open if wrong
+    footer = f"判定：**{label}** · 编号 `{c.id}`"
+    if errata_page:
+        footer += f" · [在勘误表中查看]({sd.relative_link(c.page, errata_page, f'row-{c.id}')})"
+    sources = ["**出处**", "{ .erratum-sources-title }", "", *sd.source_list(c.sources)]
+    return [
         f'<div class="erratum-anchor" id="{c.anchor}"{"" if nested else " markdown"}>',
         "",
-        f'{opener} erratum verdict-{c.verdict} "{title_prefix}：{c.summary}"',
-        "",
+        *sd.admonition(
+            f"{opener} erratum verdict-{c.verdict}",
+            f"{title}：{c.summary}",
+            [*body, "", *sources, "", footer, "{ .erratum-meta }"],
+        ),
+        "</div>",
     ]
-    lines += [f"    {x}" if x.strip() else "" for x in body]
-    lines += ["", "    **出处**", "    { .erratum-sources-title }", ""]
-    for s in c.sources:
-        kind = "一手来源" if s.primary else "二手来源"
-        lines.append(f"    - [{md_link_text(s.title)}]({s.url})（{kind}）")
-    lines.append("")
-    footer = f"    判定：**{label}** · 编号 `{c.id}`"
-    if errata_page:
-        link = relative_link(c.page, errata_page, f"row-{c.id}")
-        footer += f" · [在勘误表中查看]({link})"
-    lines += [footer, "    { .erratum-meta }", "", "</div>"]
-    return lines
 
 
 def insert_notes(
-    markdown: str, page: str, corrections: list[Correction], errata_page: str | None = ERRATA_PAGE
+    markdown: str, corrections: list[Correction], errata_page: str | None = ERRATA_PAGE
 ) -> str:
-    """Insert the notes of ``corrections`` (all for ``page``) into ``markdown``.
-
-    Every quote must occur exactly once; notes after the same block keep the data order.
-    The author's text is not modified: the result minus the inserted lines equals the input.
-    """
+    """The page with the notes of ``corrections``, each quote found exactly once (a note
+    never attaches to the wrong passage); notes after one block keep the data order."""
     lines = markdown.split("\n")
-    starts = []
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-
-    def line_of(pos: int) -> int:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
-
     plan: dict[int, tuple[str, list[Correction]]] = {}
     for c in corrections:
-        if c.page != page:
-            raise PluginError(f"correction '{c.id}': belongs to {c.page}, not {page}")
-        pos = find_unique(markdown, c)
-        first, last = line_of(pos), line_of(pos + len(c.quote) - 1)
-        at, indent = insertion_point(lines, first, last)
-        plan.setdefault(at, (indent, []))[1].append(c)
+        if (count := markdown.count(c.quote)) != 1:
+            where = "not found" if count == 0 else f"found {count} times"
+            raise PluginError(
+                f"correction '{c.id}': quote {where} in page {c.page} (it must occur exactly "
+                f"once in the author's text): {c.quote!r}"
+            )
+        quoted = markdown.count("\n", 0, markdown.index(c.quote))  # quotes are one line
+        at, pad = insertion_point(lines, quoted)
+        plan.setdefault(at, (pad, []))[1].append(c)
     for at in sorted(plan, reverse=True):
-        indent, group = plan[at]
-        block: list[str] = []
-        for c in group:
-            note = render_note(c, errata_page, nested=bool(indent))
-            block += [""] + [indent + x if x else "" for x in note] + [""]
-        lines[at:at] = block
+        pad, group = plan[at]
+        notes = [render_note(c, errata_page, nested=bool(pad)) for c in group]
+        lines[at:at] = [
+            x for note in notes for x in ["", *(pad + y if y else "" for y in note), ""]
+        ]
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------------------
-# errata table and summary
-# ---------------------------------------------------------------------------------------
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
+# errata table, summary, bibliography
 def render_table(corrections: list[Correction], from_page: str = ERRATA_PAGE) -> str:
-    rows = [
-        "| 编号 | 位置 | 判定 | 原文（摘录） | 勘误 | 出处 |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    rows = []
     for c in corrections:
-        link = relative_link(from_page, c.page, c.anchor)
-        label = VERDICTS[c.verdict][0]
+        link = sd.relative_link(from_page, c.page, c.anchor)
         sources = " ".join(
-            f'[{i}]({s.url} "{_cell(s.title).replace(chr(34), chr(39))}")'
-            + ("" if s.primary else "<sup>二手</sup>")
+            f'[{i}]({s.url} "{sd.cell(s.title)}")' + ("" if s.primary else "<sup>二手</sup>")
             for i, s in enumerate(c.sources, 1)
         )
-        rows.append(
-            f'| <span id="row-{c.id}"></span>[{c.id}]({link}) '
-            f"| [{_cell(c.section)}]({link}) "
-            f'| <span class="verdict-badge verdict-{c.verdict}">{label}</span> '
-            f"| “{_cell(c.quote)}” "
-            f"| {_cell(c.summary)} "
-            f"| {sources} |"
-        )
-    return "\n".join(['<div class="errata-table" markdown>', "", *rows, "", "</div>"])
+        badge = f'<span class="verdict-badge verdict-{c.verdict}">{VERDICTS[c.verdict][0]}</span>'
+        row = [f'<span id="row-{c.id}"></span>[{c.id}]({link})', f"[{sd.cell(c.section)}]({link})"]
+        rows.append([*row, badge, f"“{sd.cell(c.quote)}”", sd.cell(c.summary), sources])
+    header = ["编号", "位置", "判定", "原文（摘录）", "勘误", "出处"]
+    return "\n".join(sd.table("errata-table", header, rows))
 
 
 def stats(data: Data) -> dict:
-    by_verdict = {v: sum(c.verdict == v for c in data.corrections) for v in VERDICTS}
-    all_sources = [s for c in data.corrections for s in c.sources]
-    unique = {s.url: s for s in all_sources}
     return {
         "total": len(data.corrections),
-        "by_verdict": by_verdict,
-        "sources": len(all_sources),
-        "sources_primary": sum(s.primary for s in all_sources),
-        "unique_sources": len(unique),
-        "unique_sources_primary": sum(s.primary for s in unique.values()),
-        "bibliography": len(data.bibliography),
+        "by_verdict": {v: sum(c.verdict == v for c in data.corrections) for v in VERDICTS},
         "pages": len({c.page for c in data.corrections}),
+        **sd.source_stats(data.corrections),
     }
 
 
 def render_summary(data: Data) -> str:
     s = stats(data)
-    v = s["by_verdict"]
+    verdicts = "，".join(
+        f'<span class="verdict-badge verdict-{v}">{VERDICTS[v][0]}</span> {n} 条'
+        for v, n in s["by_verdict"].items()
+    )
     return (
-        f"共 **{s['total']}** 条，分布在 {s['pages']} 个页面："
-        f'<span class="verdict-badge verdict-wrong">错误</span> {v["wrong"]} 条，'
-        f'<span class="verdict-badge verdict-misleading">有误导</span> {v["misleading"]} 条，'
-        f'<span class="verdict-badge verdict-unverified">未经证实</span> {v["unverified"]} 条，'
-        f'<span class="verdict-badge verdict-correct">补充说明</span> {v["correct"]} 条。'
-        f"引用出处 {s['sources']} 处（去重后 {s['unique_sources']} 个），"
-        f"其中一手来源 {s['sources_primary']} 处（去重后 {s['unique_sources_primary']} 个）。"
+        f"共 **{s['total']}** 条，分布在 {s['pages']} 个页面：{verdicts}。"
+        + sd.sources_sentence(data.corrections)
     )
 
 
-# ---------------------------------------------------------------------------------------
-# bibliography
-# ---------------------------------------------------------------------------------------
-BIB_MARKER_RE = re.compile(r"<!--\s*bibliography:\s*(\S+)\s*-->")
-TABLE_MARKER = "<!-- errata:table -->"
-SUMMARY_MARKER = "<!-- errata:summary -->"
-
-
 def render_bib_entry(b: BibEntry) -> str:
-    authors = ", ".join(b.authors)
-    links = []
-    if b.doi:
-        links.append(f"[DOI {b.doi}](https://doi.org/{b.doi})")
+    links = [f"[DOI {b.doi}](https://doi.org/{b.doi})"] if b.doi else []
     if b.arxiv:
         links.append(f"[arXiv:{b.arxiv}](https://arxiv.org/abs/{b.arxiv})")
     if b.url:
         links.append(f"[{urlsplit(b.url).hostname}]({b.url})")
-    venue = b.venue if _is_cjk_punct(b.venue[-1]) else b.venue + "."
-    text = f'- <span id="bib-{b.id}"></span>{authors} ({b.year}). *{b.title}*. {venue} '
-    text += " · ".join(links)
-    extras = []
-    if b.as_cited:
-        extras.append(f"原文：{b.as_cited}")
-    if b.note:
-        extras.append(b.note)
-    if extras:
-        text += "<br>" + "；".join(extras)
-    return text
+    venue = b.venue if sd.cjk_punct(b.venue[-1]) else b.venue + "."
+    text = f'- <span id="{b.anchor}"></span>{", ".join(b.authors)} ({b.year}). *{b.title}*. '
+    extras = [x for x in (b.as_cited and f"原文：{b.as_cited}", b.note) if x]
+    return text + f"{venue} " + " · ".join(links) + ("<br>" + "；".join(extras) if extras else "")
 
 
-def render_bibliography(entries: list[BibEntry], selector: str) -> str:
-    """``all`` -> grouped list with headings; ``cited_on=<page>`` / ``group=<g>`` -> flat list."""
+def render_bibliography(entries: list[BibEntry], selector: str) -> str | None:
+    """``all``: grouped under headings; ``cited_on=<page>``: the works cited there."""
     if selector == "all":
-        parts = []
-        for group, (heading, anchor) in BIB_GROUPS.items():
-            chosen = [b for b in entries if b.group == group]
+        lines = []
+        for group, heading in BIB_GROUPS.items():
+            chosen = [render_bib_entry(b) for b in entries if b.group == group]
             if chosen:
-                parts += [f"### {heading} {{#{anchor}}}", "", *map(render_bib_entry, chosen), ""]
-        return _bib_block(parts)
-    key, _, value = selector.partition("=")
-    if key == "cited_on" and value:
-        chosen = [b for b in entries if value in b.cited_on]
-    elif key == "group" and value in BIB_GROUPS:
-        chosen = [b for b in entries if b.group == value]
+                lines += [f"### {heading} {{#bib-{group}}}", "", *chosen, ""]
+    elif selector.startswith("cited_on="):
+        page = selector.removeprefix("cited_on=")
+        lines = [render_bib_entry(b) for b in entries if page in b.cited_on]
+        if not lines:
+            raise PluginError(f"bibliography marker: selector {selector!r} matches no entry")
     else:
-        raise PluginError(f"bibliography marker: unknown selector {selector!r}")
-    if not chosen:
-        raise PluginError(f"bibliography marker: selector {selector!r} matches no entry")
-    return _bib_block(list(map(render_bib_entry, chosen)))
-
-
-def _bib_block(lines: list[str]) -> str:
+        return None
     return "\n".join(['<div class="bibliography" markdown>', "", *lines, "", "</div>"])
-
-
-def replace_markers(markdown: str, page: str, data: Data) -> str:
-    if TABLE_MARKER in markdown:
-        markdown = markdown.replace(TABLE_MARKER, render_table(data.corrections, page))
-    if SUMMARY_MARKER in markdown:
-        markdown = markdown.replace(SUMMARY_MARKER, render_summary(data))
-    return BIB_MARKER_RE.sub(lambda m: render_bibliography(data.bibliography, m.group(1)), markdown)
 
 
 def process_page(
     markdown: str, page: str, data: Data, errata_page: str | None = ERRATA_PAGE
 ) -> str:
-    """Everything the hook does to one page: insert its notes, then expand the markers.
-
-    Quotes are matched before any generated text is added, so generated tables and
-    bibliographies can never satisfy (or duplicate) a quote.
-    """
+    """Notes first, then the markers: a quote is only ever matched in the author's text."""
     mine = [c for c in data.corrections if c.page == page]
-    if mine:
-        markdown = insert_notes(markdown, page, mine, errata_page)
-        for c in mine:
-            data.inserted[c.id] = page
-    return replace_markers(markdown, page, data)
+    markdown = insert_notes(markdown, mine, errata_page)
+
+    def errata(name: str) -> str | None:
+        if name == "table":
+            return render_table(data.corrections, page)
+        return render_summary(data) if name == "summary" else None
+
+    required = "table" if page == ERRATA_PAGE else ""
+    markdown = sd.expand_markers(markdown, page, "errata", errata, required)
+    return sd.expand_markers(
+        markdown, page, "bibliography", lambda arg: render_bibliography(data.bibliography, arg)
+    )
 
 
-# ---------------------------------------------------------------------------------------
 # MkDocs events
-# ---------------------------------------------------------------------------------------
-_state: dict[str, object] = {}
+_state: dict = {}
 
 
 def on_config(config):
-    _state.clear()
-    _state["data"] = load(DATA_FILE, Path(config["docs_dir"]))
+    _state["data"] = Data.load()
     return config
 
 
 def on_files(files, config):
-    data: Data = _state["data"]  # type: ignore[assignment]
     uris = {f.src_uri for f in files.documentation_pages()}
-    for c in data.corrections:
+    for c in _state["data"].corrections:
         if c.page not in uris:
-            raise PluginError(f"correction '{c.id}': page {c.page} is not part of the build")
+            raise Data.fail(c, f"page {c.page} is not part of the build")
     _state["errata_page"] = ERRATA_PAGE if ERRATA_PAGE in uris else None
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    data: Data = _state["data"]  # type: ignore[assignment]
-    uri = page.file.src_uri
-    if uri == ERRATA_PAGE and TABLE_MARKER not in markdown:
-        raise PluginError(f"{ERRATA_PAGE} must contain the marker {TABLE_MARKER}")
-    _state.setdefault("pages", set()).add(uri)  # type: ignore[union-attr]
-    return process_page(markdown, uri, data, _state.get("errata_page"))  # type: ignore[arg-type]
+    return process_page(markdown, page.file.src_uri, _state["data"], _state["errata_page"])
 
 
-def on_env(env, config, files):
-    data: Data = _state["data"]  # type: ignore[assignment]
-    # the pages read in this build: all of them, or under `mkdocs serve --dirty` the
-    # ones that changed
-    pages = _state.get("pages", set())
-    missing = [c.id for c in data.corrections if c.page in pages and c.id not in data.inserted]
-    if missing:
-        raise PluginError(f"corrections not inserted into any page: {', '.join(missing)}")
+def on_post_build(config):
+    data = _state["data"]
     s = stats(data)
+    verdicts = ", ".join(f"{k} {v}" for k, v in s["by_verdict"].items())
     log.info(
-        "勘误: %d notes inline (%s), %d/%d sources primary",
-        s["total"],
-        ", ".join(f"{k} {v}" for k, v in s["by_verdict"].items()),
-        s["sources_primary"],
-        s["sources"],
+        "勘误: %d notes inline (%s), %s", s["total"], verdicts, sd.sources_log(data.corrections)
     )
-    return env

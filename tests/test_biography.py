@@ -26,7 +26,7 @@ CORRECTIONS_FILE = ROOT / "data" / "corrections.yml"
 
 
 hook = load_hook("biography")
-DATA = hook.load(DATA_FILE, DOCS)
+DATA = hook.Data.load(DATA_FILE)
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 ITEMS = [*DATA.timeline, *DATA.work]
 TITLES = {r.page: hook.page_title(DOCS, r.page) for w in DATA.work for r in w.related}
@@ -89,7 +89,7 @@ def test_ids_unique_and_items_in_time_order():
     for items in (DATA.timeline, DATA.work):
         ids = [x.id for x in items]
         assert len(ids) == len(set(ids))
-    dates = [hook.parse_date(t.date) for t in DATA.timeline]
+    dates = [tuple(map(int, t.date.split("-"))) for t in DATA.timeline]
     assert dates == sorted(dates)
     years = [w.year for w in DATA.work]
     assert years == sorted(years)
@@ -147,7 +147,7 @@ UNVERIFIED_INCLUDED = {
     "exact day Eureka Labs was announced": lambda item: (
         isinstance(item, hook.TimelineItem)
         and "Eureka Labs" in item.title
-        and hook.parse_date(item.date)[2] != 0
+        and item.date.count("-") == 2  # a full date
     ),
 }
 
@@ -242,7 +242,7 @@ def test_rendered_work_contains_every_item_and_links_to_existing_pages():
         for s in w.sources:
             assert f"]({s.url})" in WORK_MD, (w.id, s.url)
         for r in w.related:
-            link = hook.relative_link(hook.WORK_PAGE, r.page)
+            link = hook.sd.relative_link(hook.WORK_PAGE, r.page)
             assert f"]({link})" in WORK_MD, (w.id, r.page)
             assert (DOCS / hook.WORK_PAGE).parent.joinpath(link).resolve().is_file(), link
     assert f"共 {len(DATA.work)} 项" in WORK_MD
@@ -267,13 +267,13 @@ def test_paragraphs_are_not_wrapped_inside_chinese_text():
                 raise AssertionError(f"wrapped paragraph: {a!r} / {b!r}")
 
 
-def test_join_lines():
-    assert hook.join_lines("深度", "学习") == "深度学习"
-    assert hook.join_lines("Deep", "Learning") == "Deep Learning"
-    assert hook.join_lines("", "x") == "x"
-    assert hook.join_lines("BatchNorm", "和嵌入表") == "BatchNorm 和嵌入表"
-    assert hook.join_lines("用", "NumPy") == "用 NumPy"
-    assert hook.join_lines("（CVPR 2015）；", "代码") == "（CVPR 2015）；代码"
+def test_wrapped_lines_are_joined():
+    assert hook.sd.unwrap("深度\n学习") == ["深度学习"]
+    assert hook.sd.unwrap("Deep\nLearning") == ["Deep Learning"]
+    assert hook.sd.unwrap("BatchNorm\n和嵌入表") == ["BatchNorm 和嵌入表"]
+    assert hook.sd.unwrap("用\nNumPy") == ["用 NumPy"]
+    assert hook.sd.unwrap("（CVPR 2015）；\n代码") == ["（CVPR 2015）；代码"]
+    assert hook.sd.unwrap("甲\n乙\n\n- 丙\n- 丁") == ["甲乙", "", "- 丙", "- 丁"]
 
 
 @pytest.mark.parametrize(
@@ -350,8 +350,8 @@ BROKEN = {
     "primary not a bool": (_source_field("work", "micrograd", "primary", "yes"), "micrograd"),
     "source title missing": (_source_field("work", "micrograd", "title", ""), "micrograd"),
     "work without related": (_set([("work", "char-rnn"), "related"], []), "char-rnn"),
-    "related page missing": (
-        _set([("work", "char-rnn"), "related"], [{"page": "no/such.md", "why": "x"}]),
+    "related page not docs-relative": (
+        _set([("work", "char-rnn"), "related"], [{"page": "../such.md", "why": "x"}]),
         "char-rnn",
     ),
     "unknown kind": (_set([("work", "char-rnn"), "kind"], "播客"), "char-rnn"),
@@ -367,18 +367,18 @@ def test_broken_item_fails_naming_it(case):
     raw = raw_copy()
     mutate(raw)
     with pytest.raises(PluginError, match=re.escape(f"'{ident}'")):
-        hook.validate(raw, DOCS)
+        hook.Data.validate(raw)
 
 
 def test_missing_and_broken_data_file_fail(tmp_path):
     with pytest.raises(PluginError, match="missing"):
-        hook.load(tmp_path / "nope.yml")
+        hook.Data.load(tmp_path / "nope.yml")
     bad = tmp_path / "bad.yml"
     bad.write_text("timeline: [\n", encoding="utf-8")
     with pytest.raises(PluginError, match="not valid YAML"):
-        hook.load(bad)
-    with pytest.raises(PluginError, match="unknown key"):
-        hook.validate({**raw_copy(), "extra": 1})
+        hook.Data.load(bad)
+    with pytest.raises(PluginError, match="unknown field"):
+        hook.Data.validate({**raw_copy(), "extra": 1})
 
 
 def test_page_markers():
@@ -403,12 +403,14 @@ def test_projects_without_the_pages_build_unchanged(tmp_path):
     assert hook.on_page_markdown("# 首页\n", page, config, files) == "# 首页\n"
 
 
-def test_related_page_left_out_of_the_build_fails():
+def test_related_page_left_out_of_the_build_fails_naming_the_item():
     config = {"docs_dir": str(DOCS)}
     hook.on_config(config)
-    uris = [hook.WORK_PAGE, hook.TIMELINE_PAGE, "algorithms/rnn.md"]
+    uris = [p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")]
+    uris.remove("algorithms/rnn.md")
+    first = next(w for w in DATA.work if "algorithms/rnn.md" in {r.page for r in w.related})
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(src_uri=u) for u in uris])
-    with pytest.raises(PluginError, match="not part of the build"):
+    with pytest.raises(PluginError, match=rf"'{first.id}'.*rnn\.md is not part of the build"):
         hook.on_files(files, config)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -27,7 +28,7 @@ ARTICLE = ROOT / "data" / "article_zh.txt"
 
 
 hook = load_hook("corrections")
-DATA = hook.load(DATA_FILE, DOCS)
+DATA = hook.Data.load(DATA_FILE)
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 BY_ID = {c.id: c for c in DATA.corrections}
 PAGES = sorted({c.page for c in DATA.corrections})
@@ -96,7 +97,7 @@ def test_rnn_terminology_correction():
     c = BY_ID["fc15"]
     assert c.page == "algorithms/rnn.md" and "递归神经网络" in c.quote
     assert "循环神经网络" in c.correction and "循环神经网络" in c.summary
-    assert "循环神经网络" in hook.process_page(page_markdown(c.page), c.page, hook.load(DATA_FILE))
+    assert "循环神经网络" in hook.process_page(page_markdown(c.page), c.page, DATA)
 
 
 # ---------------------------------------------------------------------------------------
@@ -141,11 +142,10 @@ def _strip_notes(text: str) -> str:
 @pytest.mark.parametrize("page", PAGES)
 def test_hook_inserts_every_note_and_keeps_the_author_text(page):
     source = page_markdown(page)
-    data = hook.load(DATA_FILE)
-    mine = [c for c in data.corrections if c.page == page]
-    hook.process_page(source, page, data)
-    assert sorted(data.inserted) == sorted(c.id for c in mine)
-    out = hook.insert_notes(source, page, mine)
+    mine = [c for c in DATA.corrections if c.page == page]
+    processed = hook.process_page(source, page, DATA)
+    assert all(processed.count(f'id="{c.anchor}"') == 1 for c in mine)
+    out = hook.insert_notes(source, mine)
     for c in mine:
         assert out.count(f'id="{c.anchor}"') == 1, c.id
         assert out.count(c.quote) == 1, c.id
@@ -192,13 +192,13 @@ def test_errata_table_lists_every_correction_with_a_link_to_its_note():
 
 
 def test_errata_page_and_bibliography_markers_expand():
-    errata = hook.process_page(page_markdown("errata.md"), "errata.md", hook.load(DATA_FILE))
+    errata = hook.process_page(page_markdown("errata.md"), "errata.md", DATA)
     assert "<!--" not in errata and errata.count('<span id="row-') == len(DATA.corrections)
-    refs = hook.process_page(page_markdown("references.md"), "references.md", hook.load(DATA_FILE))
+    refs = hook.process_page(page_markdown("references.md"), "references.md", DATA)
     assert "<!-- bibliography" not in refs
     for b in DATA.bibliography:
         assert f'id="bib-{b.id}"' in refs
-    res = hook.process_page(page_markdown("resources.md"), "resources.md", hook.load(DATA_FILE))
+    res = hook.process_page(page_markdown("resources.md"), "resources.md", DATA)
     cited = [b for b in DATA.bibliography if "resources.md" in b.cited_on]
     assert len(cited) >= 4 and all(f'id="bib-{b.id}"' in res for b in cited)
 
@@ -209,7 +209,7 @@ def test_errata_page_and_bibliography_markers_expand():
 def _note(cid: str, quote: str, page: str = "x.md", verdict: str = "wrong") -> object:
     return hook.Correction(
         id=cid, page=page, section="s", quote=quote, verdict=verdict, summary="简短结论",
-        correction="更正的内容。", sources=(hook.Source("t", "https://example.org/a", True),),
+        correction="更正的内容。", sources=(hook.sd.Source("t", "https://example.org/a", True),),
     )  # fmt: skip
 
 
@@ -224,7 +224,7 @@ def test_note_after_paragraph_heading_and_code_block():
         "```python\nx = 1  # 引文乙\n\ny = 2\n```\n\n尾段。\n"
     )
     notes = [_note("a", "引文甲"), _note("b", "引文乙"), _note("c", "标题甲")]
-    out = hook.insert_notes(text, "x.md", notes, errata_page=None)
+    out = hook.insert_notes(text, notes, errata_page=None)
     lines = out.split("\n")
     assert lines.index('<div class="erratum-anchor" id="erratum-c" markdown>') < lines.index(
         "第一段，含引文甲。"
@@ -238,7 +238,7 @@ def test_note_after_paragraph_heading_and_code_block():
 
 def test_note_inside_tight_list_item_stays_in_the_list():
     text = "前文。\n\n- 甲项\n- 乙项，含引文\n- 丙项\n\n后文。\n"
-    out = hook.insert_notes(text, "x.md", [_note("l", "引文")], errata_page=None)
+    out = hook.insert_notes(text, [_note("l", "引文")], errata_page=None)
     assert '\n    <div class="erratum-anchor" id="erratum-l">' in out
     root = ElementTree.fromstring(f"<root>{_html(out)}</root>")
     (ul,) = root.findall("ul")  # still one list with three items
@@ -251,7 +251,7 @@ def test_note_inside_tight_list_item_stays_in_the_list():
 
 def test_note_inside_admonition_keeps_its_indentation():
     text = '!!! abstract "摘要"\n\n    摘要正文，含引文。\n\n正文。\n'
-    out = hook.insert_notes(text, "x.md", [_note("n", "引文", verdict="misleading")], None)
+    out = hook.insert_notes(text, [_note("n", "引文", verdict="misleading")], None)
     html = _html(out)
     abstract = html[html.index('class="admonition abstract"') : html.index("<p>正文。</p>")]
     assert 'id="erratum-n"' in abstract and "verdict-misleading" in abstract
@@ -259,7 +259,7 @@ def test_note_inside_admonition_keeps_its_indentation():
 
 def test_several_notes_after_one_block_keep_data_order():
     text = "一段话，含甲，也含乙。\n\n下一段。\n"
-    out = hook.insert_notes(text, "x.md", [_note("p2", "乙"), _note("p1", "甲")], None)
+    out = hook.insert_notes(text, [_note("p2", "乙"), _note("p1", "甲")], None)
     assert out.index('id="erratum-p2"') < out.index('id="erratum-p1"') < out.index("下一段")
 
 
@@ -269,13 +269,13 @@ def test_several_notes_after_one_block_keep_data_order():
 def test_quote_not_in_page_fails_naming_id_and_page():
     c = _note("ghost", "原文里没有的话", page="background.md")
     with pytest.raises(PluginError, match=r"ghost.*not found.*background\.md"):
-        hook.insert_notes(page_markdown("background.md"), "background.md", [c])
+        hook.insert_notes(page_markdown("background.md"), [c])
 
 
 def test_quote_found_twice_fails():
     c = _note("twice", "重复")
     with pytest.raises(PluginError, match=r"twice.*found 2 times"):
-        hook.insert_notes("重复。\n\n又重复。\n", "x.md", [c])
+        hook.insert_notes("重复。\n\n又重复。\n", [c])
 
 
 def _doc_with(entry: dict) -> dict:
@@ -285,15 +285,15 @@ def _doc_with(entry: dict) -> dict:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda e: e.update(verdict="false"), r"fc12.*unknown verdict 'false'"),
+        (lambda e: e.update(verdict="false"), r"fc12.*'verdict'.*'false'"),
         (lambda e: e.pop("sources"), r"fc12.*missing field.*sources"),
         (lambda e: e.pop("quote"), r"fc12.*missing field.*quote"),
         (lambda e: e.update(sources=[]), r"fc12.*sources"),
         (lambda e: e.update(typo="x"), r"fc12.*unknown field.*typo"),
-        (lambda e: e["sources"][0].update(url="arxiv.org/abs/1301.3781"), r"fc12.*bad source URL"),
-        (lambda e: e["sources"][0].update(url="ftp://example.org/x"), r"fc12.*bad source URL"),
-        (lambda e: e["sources"][0].update(url="https://exa mple.org/"), r"fc12.*bad source URL"),
-        (lambda e: e["sources"][0].update(url="https://"), r"fc12.*bad source URL"),
+        (lambda e: e["sources"][0].update(url="arxiv.org/abs/1301.3781"), r"fc12.*'url'"),
+        (lambda e: e["sources"][0].update(url="ftp://example.org/x"), r"fc12.*'url'"),
+        (lambda e: e["sources"][0].update(url="https://exa mple.org/"), r"fc12.*'url'"),
+        (lambda e: e["sources"][0].update(url="https://"), r"fc12.*'url'"),
         (lambda e: e["sources"][0].pop("primary"), r"fc12.*missing field.*primary"),
         (lambda e: e.update(page="../secret.md"), r"fc12.*page"),
         (lambda e: e.update(summary='带 "引号" 的结论'), r"fc12.*summary"),
@@ -303,18 +303,20 @@ def test_broken_entry_fails_naming_the_id(change, message):
     entry = raw_entry("fc12")
     change(entry)
     with pytest.raises(PluginError, match=message):
-        hook.validate(_doc_with(entry))
+        hook.Data.validate(_doc_with(entry))
 
 
-def test_missing_page_and_duplicate_id_fail():
+def test_page_outside_the_build_and_duplicate_id_fail():
     entry = raw_entry("fc12")
     entry["page"] = "no-such-page.md"
-    with pytest.raises(PluginError, match=r"fc12.*no-such-page\.md"):
-        hook.validate(_doc_with(entry), DOCS)
+    hook._state["data"] = hook.Data.validate(_doc_with(entry))
+    files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(src_uri="fc.md")])
+    with pytest.raises(PluginError, match=r"fc12.*no-such-page\.md.*not part of the build"):
+        hook.on_files(files, {})
     twin = raw_entry("fc12")
     doc = {"corrections": [twin, copy.deepcopy(twin)]}
     with pytest.raises(PluginError, match=r"fc12.*duplicate id"):
-        hook.validate(doc)
+        hook.Data.validate(doc)
 
 
 def test_broken_yaml_file_fails(tmp_path):
@@ -322,8 +324,8 @@ def test_broken_yaml_file_fails(tmp_path):
     entry = raw_entry("fc01")
     entry["verdict"] = "maybe"
     bad.write_text(yaml.safe_dump(_doc_with(entry), allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PluginError, match=r"fc01.*unknown verdict"):
-        hook.load(bad)
+    with pytest.raises(PluginError, match=r"fc01.*'verdict'.*'maybe'"):
+        hook.Data.load(bad)
 
 
 # ---------------------------------------------------------------------------------------
@@ -373,7 +375,7 @@ def test_broken_reference_fails_naming_the_id(change, message):
     change(entry)
     doc = {"corrections": [raw_entry("fc12")], "bibliography": [entry]}
     with pytest.raises(PluginError, match=message):
-        hook.validate(doc)
+        hook.Data.validate(doc)
 
 
 # ---------------------------------------------------------------------------------------
