@@ -225,28 +225,6 @@ def test_search_without_results_shows_material_no_results_state(open_page, base_
     assert not watch.problems(), watch.problems()
 
 
-INDEX_TIMING = """() => {
-  const index = performance.getEntriesByType("resource")
-    .filter(e => e.name.endsWith("/search/search_index.json"));
-  const paint = performance.getEntriesByName("first-contentful-paint");
-  const nav = performance.getEntriesByType("navigation")[0];
-  return {index: index.map(e => e.startTime), paint: paint.map(e => e.startTime),
-          load: nav.loadEventEnd};
-}"""
-
-
-def test_search_index_waits_for_the_first_paint_and_the_load_event(open_page, base_url):
-    # overrides/main.html holds Material's request for the index (~130 KB) back
-    # until the first screen is painted and loaded; search still gets ready by itself.
-    page, watch = open_page("light")
-    goto(page, base_url + "algorithms/rnn/")
-    t = page.evaluate(INDEX_TIMING)
-    assert len(t["index"]) == 1 and len(t["paint"]) == 1, t
-    assert t["index"][0] >= t["paint"][0] and t["index"][0] >= t["load"] > 0, t
-    assert _search(page, "卷积"), "search found nothing after the held request"
-    assert not watch.problems(), watch.problems()
-
-
 # ------------------------------------------------------------------ copy button
 FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})")
 EMBED = re.compile(r'^([ \t]*)-{1,}8<-{1,}[ \t]+"([\w./-]+?)(?::([a-z][-_0-9a-z]*))?"[ \t]*$')

@@ -55,19 +55,20 @@ def test_without_the_palette_script_the_page_runs_materials_component(variants):
     assert "form[data-md-palette]" not in text and '__md_get("__palette")' in text
 
 
-def test_without_the_search_delay_nothing_holds_the_index_request(site, variants):
-    copy, page = variants["search-index delay"]
-    assert "XMLHttpRequest.prototype" in (site / page / "index.html").read_text(encoding="utf-8")
-    assert "XMLHttpRequest.prototype" not in (copy / page / "index.html").read_text(
-        encoding="utf-8")
-
-
 def test_without_the_compile_hint_the_bundle_is_materials_own(site, variants):
     copy, _ = variants["compile hint"]
     (ours,) = (site / "assets" / "javascripts").glob("bundle.*.min.js")
     theirs = copy / ours.relative_to(site)
     assert ours.read_text(encoding="utf-8") == speed_layer.HINT + theirs.read_text(
         encoding="utf-8")
+
+
+def test_a_part_earns_its_place_only_beyond_the_noise():
+    def fig(tbt, perf):
+        return {"tbt_ms": tbt, "performance": perf}
+    assert speed_layer.earns_its_place(fig(79, 99), fig(128, 98))
+    assert not speed_layer.earns_its_place(fig(22, 100), fig(30, 100))  # 8 ms: noise
+    assert speed_layer.earns_its_place(fig(100, 97), fig(100, 96))
 
 
 def test_a_variant_that_changes_nothing_fails(tmp_path):
