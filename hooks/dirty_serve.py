@@ -1,12 +1,9 @@
-"""Keep `mkdocs serve --dirty` (``make serve``) right when a page's other inputs change.
+"""Keep ``make serve`` (``mkdocs serve --dirty``) right when a page's other inputs change.
 
-A dirty build re-renders only the pages whose Markdown is newer than their output, so
-a one-line edit is on screen in about a second instead of a full rebuild.  Pages also
-read files outside docs/: the snippet files they embed (``--8<-- "file.py:section"``),
-and data/ and the benchmark results, which hooks turn into corrections, the
-biography and the 性能 page.  When one of those is newer than a page's output, this
-hook removes that output, and MkDocs renders the page again (a page without output
-counts as changed).  A full build (``make build``, ``make test``) is not touched.
+A dirty build renders only the pages whose Markdown is newer than their output.  Pages
+also read the snippets they embed (``--8<-- "file.py:section"``), and data/ and the
+benchmark results (corrections, biography, the 性能 page): when one of those is newer
+than a page's output, this hook removes the output, and MkDocs renders the page again.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ def on_startup(command, dirty):
     _dirty = dirty
 
 
-def _newest(paths) -> float:
+def _newest(paths) -> float:  # modification time of the newest file, 0 if none
     return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
 
 

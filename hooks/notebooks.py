@@ -1,13 +1,10 @@
 """Execute the notebooks (jupytext percent scripts) before the build, with a cache.
 
-``docs/notebooks/<name>.py`` is the reviewable source.  Before mkdocs-jupyter renders
-anything, this hook executes each source with nbclient and adds the executed
-``<name>.ipynb`` to the build.  The executed notebook is cached in
-``.cache/notebooks/`` under a key made of the source, every file in ``snippets/``, the
-benchmark results (some notebooks quote them) and the versions of the numerical
-packages, so an unchanged notebook is not re-run.
-
-A cell that raises fails the build, naming the notebook and the cell.
+``docs/notebooks/<name>.py`` is the reviewable source: this hook executes it with
+nbclient and adds the executed ``<name>.ipynb`` to the build, cached in
+``.cache/notebooks/`` under a key of everything it depends on.  A cell that raises fails
+the build, naming the notebook and the cell.  Its page is then cleaned up (see
+on_post_page).
 """
 
 from __future__ import annotations
@@ -70,21 +67,14 @@ def cache_key(source: Path) -> str:
 def execute(source: Path, target: Path) -> None:
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     nb = jupytext.read(source)
-    nb.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python",
-    }
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     # IPC transport: the kernel talks over local sockets, not unencrypted TCP
     # (in a private folder: concurrent builds must not share socket paths)
     sockets = Path(tempfile.mkdtemp(prefix="nbkernel-"))
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=TIMEOUT_S,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(ROOT)}},
-        allow_errors=False,
-    )
+    client = NotebookClient(nb, km=km, timeout=TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}}, allow_errors=False)
     t0 = time.perf_counter()
     # the kernel's own log (e.g. its shutdown chatter) goes to a file, not the build log
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -183,9 +173,8 @@ WEBP_MAX_SHARE = 0.9  # lossless WebP replaces a PNG when it saves at least 10 %
 
 
 def as_lossless_webp(data: bytes) -> bytes | None:
-    """A PNG plot as lossless WebP (the same pixels, often half the bytes: the line plots
-    of the gradient-descent notebook go from 155 KB to about 70 KB) if that saves at least
-    10 %; None otherwise.  Every browser the site supports shows WebP."""
+    """A PNG plot as lossless WebP (the same pixels, often half the bytes) if that saves
+    at least 10 %; None otherwise.  Every browser the site supports shows WebP."""
     with Image.open(io.BytesIO(data)) as im:
         im.load()
         buf = io.BytesIO()
@@ -277,12 +266,9 @@ def on_post_page(output: str, page, config) -> str:
 
 @event_priority(100)  # before Material's search plugin indexes the page
 def on_page_context(context, page, config, nav):
-    """Keep notebook pages out of the search index.
-
-    mkdocs-jupyter's section entries carry the page URL without anchors, which makes
-    Material's search worker throw while highlighting results (no results at all for
-    some queries); the notebooks repeat the pages' explanations anyway.
-    """
+    """Keep notebook pages out of the search index: mkdocs-jupyter's section entries carry
+    the page URL without anchors, which makes Material's search worker throw while
+    highlighting results; the notebooks repeat the pages' explanations anyway."""
     if page.file.src_uri.startswith(f"{SOURCE_DIR}/") and page.file.src_uri.endswith(".ipynb"):
         page.meta.setdefault("search", {})["exclude"] = True
     return context

@@ -1,48 +1,33 @@
 """Let the browser skip off-screen blocks (code, tables, formulas, long text) on first load.
 
-The long pages hold thousands of elements in highlighted code, KaTeX formulas, tables
-and Chinese prose.  On a phone, their first style and layout pass, plus the re-styling
-that Material's start-up script triggers, is most of the main-thread time Lighthouse
-counts as "total blocking time".  This hook marks up the built pages so the browser does
-less of that work up front; nothing a reader sees changes.
+On a phone, the first style and layout pass of a long page (thousands of elements in
+highlighted code, KaTeX formulas, tables and Chinese prose), plus the re-styling that
+Material's start-up script triggers, is most of the main-thread time Lighthouse counts
+as "total blocking time".  This hook marks up the built pages so the browser does less
+of that work up front; nothing a reader sees changes.
 
 * ``content-visibility: auto`` (extra.css, ``[data-md-defer]``) on each code block's
-  ``<pre>``, each table, each display formula and each top-level paragraph or list
-  that has inline formulas or is longer than about three phone lines: while one is
-  off-screen the browser skips its style, layout and paint.  Each gets a build-time
-  estimate of its height (``contain-intrinsic-block-size``) so the scrollbar and
-  in-page links land where they will once it is drawn; ``auto`` then keeps the real
-  height.  The sizes the estimates use (line heights, paddings, type sizes of text,
-  code, admonitions, tables, notebook cells) are the ``--site-*`` variables of
-  extra.css, which also sets them on the page, so estimate and page read one source.
-  tests/browser compares the estimates with the drawn heights.
+  ``<pre>``, table, display formula, notebook code cell, and each top-level paragraph or
+  list (in admonitions too) that has inline formulas or is longer than about three phone
+  lines.  Each gets a build-time estimate of its height (``contain-intrinsic-block-size``)
+  so the scrollbar and in-page links land where they will once it is drawn.  The sizes
+  the estimates use are the ``--site-*`` variables of extra.css, which also sets them
+  on the page: estimate and page read one source.  tests/browser compares the estimates
+  with the drawn heights.  Blocks on the first screen are deferred too: their layout
+  then comes in a short step of its own after the first layout instead of lengthening
+  it, which measured better.  Material's ``content.lazy`` feature (mkdocs.yml) measures
+  a code block when it first comes into view, so the skipped blocks stay skipped.
+* Tables get Material's scroll wrapper at build time and the class ``prewrapped``, so
+  Material's start-up script, which wraps every ``table:not([class])``, does not take
+  them out of the page and put them back (re-styling all of it); extra.css styles
+  ``table.prewrapped`` as Material styles its tables.
+* Mermaid sources are wrapped in ``<div class="md-scope">`` (``display: contents``):
+  Material replaces each with an SVG at start-up, and an insertion straight into the
+  article would make Chromium re-style the whole article (Material's CSS has sibling
+  selectors such as ``table:not([class]) + *``); inside the wrapper only the wrapper.
 
-  Material measures code blocks at start-up (to add the copy button and decide
-  whether they scroll); the ``content.lazy`` feature (mkdocs.yml) makes it do so when
-  a block first comes into view, so the skipped blocks are not laid out one by one.
-
-  Blocks at the top of the page are deferred as well, although Chromium draws them as
-  soon as the page is laid out: deferred, their layout comes in a short step of its own
-  after the first layout instead of lengthening it, which measured better (see the
-  性能 page).
-
-* Tables get Material's scroll wrapper (``.md-typeset__scrollwrap >
-  .md-typeset__table``) at build time and the class ``prewrapped``, so that Material's
-  start-up script, which wraps every ``table:not([class])``, leaves them where they
-  are: moving a table takes it out of the page and puts it back, re-styling all of it.
-  extra.css styles ``table.prewrapped`` as Material styles its tables.
-
-* Mermaid sources are wrapped in ``<div class="md-scope">`` (``display: contents``, no
-  box).  Material replaces each with an SVG at start-up; inserting a node straight into
-  the article makes Chromium re-style the whole article (Material's CSS has sibling
-  selectors such as ``table:not([class]) + *``), inside the wrapper only the wrapper.
-
-* Notebook pages (mkdocs-jupyter): each code cell's scroll box
-  (``div.highlight-ipynb``) is deferred the same way, and so are the long paragraphs
-  and lists of the Markdown cells.
-
-The markup this relies on (Material's article element, pymdownx's code blocks, the
-admonitions) is checked on every page: a page without the article fails the build.
+A page without Material's article element fails the build; the site tests check that
+the code, formula, table and admonition markup is the markup this hook rewrites.
 """
 
 from __future__ import annotations
@@ -50,8 +35,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.exceptions import PluginError
 
@@ -59,27 +44,9 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "docs/assets/stylesheets/e
 SIZE = re.compile(r"--site-([a-z-]+):\s*([^;]+);")
 
 
-@dataclass(frozen=True)
-class Sizes:
-    """The ``--site-*`` sizes of extra.css, as the estimates need them."""
-    text_line: float        # line height of the article's text
-    item_indent: float      # how much narrower a list item is than the article, ems
-    item_gap: float         # space between list items, ems
-    code_line: float        # line height of code, in code-font ems
-    code_pad: float         # padding above and below a code block, code-font ems
-    code_font: str          # the code font size, a CSS expression
-    katex: float            # KaTeX's type size, in ems of the text around it
-    admonition_indent: float  # how much narrower an admonition's column is, article ems
-    admonition_font: float  # admonition text size / article text size
-    erratum_font: float     # correction text size / article text size
-    table_line: float       # line height in a table, table-font ems
-    table_row_pad: float    # cell padding above and below, table-font ems
-    notebook_line: float    # px per line of a notebook code cell
-    notebook_pad: float     # px of padding above and below a notebook code cell
-
-
-def read_sizes(css: str) -> Sizes:
-    """The sizes declared in ``css`` (extra.css); a missing or malformed one fails the build."""
+def read_sizes(css: str) -> SimpleNamespace:
+    """The ``--site-*`` sizes of ``css`` (extra.css) as the estimates need them; a missing
+    or malformed one fails the build."""
     found = dict(SIZE.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
 
     def raw(name: str) -> str:
@@ -96,18 +63,22 @@ def read_sizes(css: str) -> Sizes:
         return float(m.group(1))
 
     text_font, code_line = get("text-font", "rem"), get("code-line-height")
-    return Sizes(
+    return SimpleNamespace(
         text_line=get("text-line-height"),
+        # a list item's column is narrower than the article's by this many ems
         item_indent=get("list-indent", "em") + get("item-indent", "em"),
         item_gap=get("item-gap", "em"),
+        # code: line height and padding in code-font ems, the font size as CSS
         code_line=code_line,
         code_pad=2 * get("code-pad-block", "em"),
         code_font=raw("code-font"),
         katex=get("katex-size", "em"),
+        # admonitions: how much narrower (article ems) and their type size / the article's
         admonition_indent=2 * (get("admonition-pad-inline", "rem")
                                + get("admonition-border", "rem")) / text_font,
         admonition_font=get("admonition-font", "rem") / text_font,
         erratum_font=get("erratum-font", "rem") / text_font,
+        # tables: in table-font ems; notebook code cells: in px
         table_line=get("table-line-height"),
         table_row_pad=2 * get("table-cell-pad-block", "em"),
         notebook_line=get("notebook-code-font", "px") * code_line,
