@@ -18,6 +18,9 @@ Peer, measured in the same run: a one-page site with mkdocs-material's default t
 
 Run: python -m benchmarks.lighthouse            (SITE_DIR=<built site> reuses a build)
 QUICK=1: two pages, one run each (same code paths).
+LIGHTHOUSE_PAGES="notebooks/cnn/ faq/": measure only those pages (and the peer) and keep
+the other pages' figures from the committed results; each page records when it was
+measured, so a changed or new page costs minutes, not a run of the whole site.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchkit import ROOT, quick, write_result
+from benchkit import RESULTS, ROOT, quick, write_result
 from browserkit import CHROMIUM, CHROMIUM_ARGS
 from sitebuild import built_site, run_build
 from siteserver import pages, serve
@@ -131,13 +134,22 @@ def main() -> None:
         tmp = Path(tmpdir)
         site = built_site(tmp)
         paths = pages(site)
+        per_page: dict[str, dict] = {}
         if quick():
             paths = [p for p in QUICK_PAGES if p in paths] or paths[:2]
-        per_page: dict[str, dict] = {}
+        elif only := os.environ.get("LIGHTHOUSE_PAGES", "").split():
+            unknown = sorted(set(only) - set(paths))
+            if unknown:
+                raise SystemExit(f"LIGHTHOUSE_PAGES: not pages of the site: {unknown}")
+            previous = json.loads((RESULTS / "lighthouse.json").read_text(encoding="utf-8"))
+            on_site = {"/" + p for p in paths}  # pages removed since are dropped
+            per_page = {p: r for p, r in previous["pages"].items() if p in on_site}
+            paths = only
         t0 = time.perf_counter()
         with serve(site) as base:
             for path in paths:
                 per_page["/" + path] = r = measure(base + path, runs, tmp)
+                r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
                 print(f"/{path}: " + ", ".join(f"{c} {r[c]}" for c in CATEGORIES)
                       + f", {r['bytes']} B, LCP {r['lcp_ms']} ms, TBT {r['tbt_ms']} ms"
                       + f", CLS {r['cls']}"
@@ -169,12 +181,14 @@ def main() -> None:
             "runs_per_page": runs,
             "kept_run": "median by performance score",
             "pages": len(per_page),
+            "pages_measured_in_this_run": len(paths),
             "server": "127.0.0.1, gzip, site_url path (tools/siteserver.py)",
             "median_benchmark_index": statistics.median(
                 r["benchmark_index"] for r in per_page.values()),
             "seconds": round(seconds),
         },
-        extra={"pages": per_page, "below_floor": below, "peer_page": peer},
+        extra={"pages": dict(sorted(per_page.items())), "below_floor": below,
+               "peer_page": peer},
     )
 
 

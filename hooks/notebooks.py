@@ -151,13 +151,15 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
-PHOTO_MIN_BYTES = 150_000  # PNGs larger than this are tried as JPEG
+PHOTO_MIN_BYTES = 150_000  # PNGs larger than this are tried as lossy WebP
 
 
-def as_jpeg_if_much_smaller(data: bytes) -> bytes | None:
-    """A large PNG plot made mostly of photographs (image panels), as a JPEG (quality 90,
-    on white) if that is at most half the bytes; None otherwise.  Line plots stay PNG:
-    for them JPEG is not smaller and blurs the lines."""
+def as_photo_if_much_smaller(data: bytes) -> bytes | None:
+    """A large PNG plot made mostly of photographs (image panels), as lossy WebP (quality
+    80, on white: about half a JPEG of the same look, and such a panel is often the
+    largest thing on the first screen) if that is at most half the bytes; None
+    otherwise.  Line plots stay lossless: lossy coding is not smaller there and blurs
+    the lines."""
     if len(data) < PHOTO_MIN_BYTES:
         return None
     with Image.open(io.BytesIO(data)) as im:
@@ -165,7 +167,7 @@ def as_jpeg_if_much_smaller(data: bytes) -> bytes | None:
     flat = Image.new("RGB", rgba.size, "white")
     flat.paste(rgba, mask=rgba.getchannel("A"))
     buf = io.BytesIO()
-    flat.save(buf, "JPEG", quality=90, optimize=True, progressive=True)
+    flat.save(buf, "WEBP", quality=80, method=6)
     return buf.getvalue() if buf.tell() <= len(data) // 2 else None
 
 
@@ -188,7 +190,8 @@ NO_ALT = 'alt="No description has been provided for this image"'
 
 def extract_images(output: str, out_dir: Path) -> str:
     """Write inlined plots next to the page as files; the <img> gets their URL, its
-    pixel size (no layout shift), lazy loading after the first one, and instead of
+    pixel size (no layout shift), a high fetch priority for the first one and lazy
+    loading for the others, and instead of
     nbconvert's "No description has been provided" an alt text naming the notebook
     section the plot belongs to."""
     count = 0
@@ -208,8 +211,8 @@ def extract_images(output: str, out_dir: Path) -> str:
             alt = f'alt="{alt_text(m.start())}"'
             before, after = before.replace(NO_ALT, alt), after.replace(NO_ALT, alt)
         data = base64.b64decode("".join(b64.split()))
-        if kind == "png" and (jpeg := as_jpeg_if_much_smaller(data)) is not None:
-            data, kind = jpeg, "jpeg"  # the photo panels of the convolution notebook
+        if kind == "png" and (photo := as_photo_if_much_smaller(data)) is not None:
+            data, kind = photo, "webp"  # the photo panels of the convolution notebook
         elif kind == "png" and (webp := as_lossless_webp(data)) is not None:
             data, kind = webp, "webp"  # line plots: same pixels, fewer bytes
         suffix = {"png": "png", "jpeg": "jpg", "webp": "webp"}[kind]
@@ -220,8 +223,8 @@ def extract_images(output: str, out_dir: Path) -> str:
         size = image_size(data)
         if size and "width=" not in before + after:
             attrs += f' width="{size[0]}" height="{size[1]}"'
-        if count:
-            attrs += ' loading="lazy"'
+        # the first plot may be the largest element of the first screen: fetch it first
+        attrs += ' loading="lazy"' if count else ' fetchpriority="high"'
         count += 1
         return f'<img {before}src="{name}"{attrs} decoding="async"{after}>'
 

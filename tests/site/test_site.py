@@ -481,6 +481,7 @@ def test_notebook_plots_are_image_files_with_their_size(site):
             width, height = nbhook.image_size(data)
             assert f'width="{width}" height="{height}"' in tag, tag
             assert ('loading="lazy"' in tag) == (i > 0), tag
+            assert ('fetchpriority="high"' in tag) == (i == 0), tag
             assert re.search(r'alt="图：[^"]+（第 \d+ 张）"', tag), tag
 
 
@@ -499,10 +500,10 @@ def test_benchmark_charts_load_lazily_with_their_size(site):
         assert 'loading="lazy"' in tag and 'decoding="async"' in tag, tag
 
 
-def test_photo_panels_become_jpeg_and_line_plots_lossless_webp():
+def test_photo_panels_become_lossy_webp_and_line_plots_lossless_webp():
     """The convolution notebook's photo panels (matplotlib's own sample photo) are stored
-    as JPEG at most half the PNG's bytes; a line plot is not blurred by JPEG but stored
-    as lossless WebP, pixel for pixel the same as the PNG."""
+    as lossy WebP at most half the PNG's bytes; a line plot is not blurred by lossy coding
+    but stored as lossless WebP, pixel for pixel the same as the PNG."""
     import io
 
     import matplotlib
@@ -523,13 +524,13 @@ def test_photo_panels_become_jpeg_and_line_plots_lossless_webp():
 
     photo = plt.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
     panels = png(lambda ax: ax.imshow(photo))
-    jpeg = nbhook.as_jpeg_if_much_smaller(panels)
-    assert jpeg is not None and len(jpeg) <= len(panels) // 2
-    assert nbhook.image_size(jpeg) == nbhook.image_size(panels) == (1400, 400)
+    photo_webp = nbhook.as_photo_if_much_smaller(panels)
+    assert photo_webp is not None and len(photo_webp) <= len(panels) // 2
+    assert nbhook.image_size(photo_webp) == nbhook.image_size(panels) == (1400, 400)
     x = np.linspace(0, 20, 400)
     lines = png(lambda ax: [ax.plot(np.sin(x + k)) for k in range(8)], dpi=200)
     assert len(lines) > nbhook.PHOTO_MIN_BYTES  # large enough to be tried …
-    assert nbhook.as_jpeg_if_much_smaller(lines) is None  # … and not made a JPEG
+    assert nbhook.as_photo_if_much_smaller(lines) is None  # … and not coded lossily
     # … but stored as lossless WebP: the same pixels in fewer bytes
     from PIL import Image
 
