@@ -143,7 +143,8 @@ def main() -> None:
                 raise SystemExit(f"LIGHTHOUSE_PAGES: not pages of the site: {unknown}")
             previous = json.loads((RESULTS / "lighthouse.json").read_text(encoding="utf-8"))
             on_site = {"/" + p for p in paths}  # pages removed since are dropped
-            per_page = {p: r for p, r in previous["pages"].items() if p in on_site}
+            per_page = {p: {"measured_at": previous["measured_at"], **r}
+                        for p, r in previous["pages"].items() if p in on_site}
             paths = only
         t0 = time.perf_counter()
         with serve(site) as base:

@@ -90,11 +90,13 @@ def edit_loop(tmp: Path, dirty: bool, edits: int, pages: dict[str, str]) -> dict
 
 
 def build_breakdown(tmp: Path) -> dict[str, float]:
-    """Seconds a full build spends in each hook (hooks/<name>.py) and each plugin's events."""
+    """Seconds a full build spends in each hook (hooks/<name>.py) and each plugin's events,
+    with the notebooks already executed (as in a rebuild: their cache is warm)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     os.environ.update(NO_MKDOCS_2_WARNING="1", DIGITS_OFFLINE="1")
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / "warm")))
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / "site"))
     profile = cProfile.Profile()
     t0 = time.perf_counter()
