@@ -18,9 +18,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEVERE = ["serious", "critical"]
 # axe measures colours only where the browser has laid the content out: the blocks that
 # the site lets the browser skip while they are off screen (content-visibility: auto)
-# are laid out for the check.
-LAY_OUT_ALL = "*, *::before, *::after { content-visibility: visible !important; }"
-# Material fades colours when the scheme changes; measured mid-fade, text is too faint.
+# are laid out for the check.  Material fades colours when the scheme changes, and a
+# block laid out only now starts its fade late; measured mid-fade, text is too faint, so
+# colours change at once during the check.
+LAY_OUT_ALL = ("*, *::before, *::after { content-visibility: visible !important;"
+               " transition: none !important; }")
+# fades already running when the check starts
 TRANSITIONS_DONE = """() => Promise.all(document.getAnimations()
   .filter(a => a instanceof CSSTransition).map(a => a.finished.catch(() => null)))"""
 RUN_AXE = """async (impacts) => {
