@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchkit import quick, write_result
-from sitebuild import built_site, material_templates
+from sitebuild import built_site, load_hook, material_templates
 from siteserver import serve
 
 from benchmarks.lighthouse import lighthouse_version, run_lighthouse
@@ -43,7 +43,7 @@ PREWRAPPED = re.compile(r'<div class="md-typeset__scrollwrap"[^>]*><div class="m
 OUR_PALETTE_SCRIPT = re.compile(
     r'<script>\s*\(function \(\) \{\s*var form = document\.querySelector\("form\[data-md-'
     r'palette\]"\);.*?</script>', re.S)
-HINT = "//# allFunctionsCalledOnLoad\n"
+HINT = load_hook("compile_hints").HINT + "\n"  # the line hooks/compile_hints.py adds
 
 
 def _pages(site: Path, edit: Callable[[str], str]) -> None:
