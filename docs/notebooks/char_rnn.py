@@ -16,12 +16,20 @@
 import time
 from pathlib import Path
 
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-
-import char_rnn as cr
 import matplotlib.pyplot as plt
 import numpy as np
+from _article import article_text
 from _cjk_font import use_cjk_font
+from char_rnn import (
+    Adam,
+    build_vocab,
+    evaluate,
+    hidden_states,
+    init_params,
+    sample,
+    split_text,
+    train,
+)
 
 use_cjk_font()
 # 这里的矩阵很小（128×128）：多线程 BLAS 只会互相争抢 CPU，单线程反而更快
@@ -40,8 +48,8 @@ from gensim.test.utils import datapath
 
 en_path = Path(datapath("lee_background.cor"))
 en_text = en_path.read_text(encoding="utf-8")
-en_train, en_val = cr.split_text(en_text, 0.1)
-en_vocab = cr.build_vocab(en_text)
+en_train, en_val = split_text(en_text, 0.1)
+en_vocab = build_vocab(en_text)
 print(f"数据：gensim 附带的 {en_path.name}（完整文件），{len(en_text):,} 个字符，"
       f"词表 V = {len(en_vocab)} 个不同字符")
 print(f"训练 {len(en_train):,} 字符 / 验证 {len(en_val):,} 字符（最后 10%）")
@@ -57,20 +65,20 @@ print(f"均匀猜测的损失 ln V = {np.log(len(en_vocab)):.3f} nats/字符")
 # %%
 def run(text_train, text_val, vocab, *, hidden, steps, batch, seq, lr, seed_text,
         sample_at, temperatures=(0.5, 1.0, 1.5), every=50, n_chars=120, seed=0):
-    params = cr.init_params(len(vocab), hidden, seed=seed, dtype=np.float32)
+    params = init_params(len(vocab), hidden, seed=seed, dtype=np.float32)
     train_ids, val_ids = vocab.encode(text_train), vocab.encode(text_val)
-    val_curve = [(0, cr.evaluate(params, val_ids))]
+    val_curve = [(0, evaluate(params, val_ids))]
     samples = {}
 
     def callback(step, params, loss):
-        val_curve.append((step, cr.evaluate(params, val_ids)))
+        val_curve.append((step, evaluate(params, val_ids)))
         if step in sample_at:
-            samples[step] = {T: cr.sample(params, vocab, seed_text, n_chars, T, rng=step)
+            samples[step] = {T: sample(params, vocab, seed_text, n_chars, T, rng=step)
                              for T in temperatures}
 
     t0 = time.perf_counter()
-    losses = cr.train(params, train_ids, steps=steps, batch_size=batch, seq_length=seq,
-                      optimizer=cr.Adam(params, lr=lr), callback=callback,
+    losses = train(params, train_ids, steps=steps, batch_size=batch, seq_length=seq,
+                      optimizer=Adam(params, lr=lr), callback=callback,
                       callback_every=every)
     seconds = time.perf_counter() - t0
     chars = steps * batch * seq
@@ -152,7 +160,7 @@ show_samples(en_samples, "The ")
 # 再加上方差最大的两个单元，把它们在这一行文字上的激活画成热图：红色为正，蓝色为负。
 
 # %%
-val_states = cr.hidden_states(en_params, en_vocab, en_val[:20_000])   # (N, H)
+val_states = hidden_states(en_params, en_vocab, en_val[:20_000])   # (N, H)
 chars = np.array(list(en_val[:20_000]))
 in_word = np.zeros(len(chars))           # 当前单词已读了几个字母
 for i in range(1, len(chars)):
@@ -178,7 +186,7 @@ for j in np.argsort(val_states.var(axis=0))[::-1]:
 
 start = en_val.find("\n", 2000) + 1
 line = en_val[start:start + 90]
-states = cr.hidden_states(en_params, en_vocab, line)                   # (len(line), H)
+states = hidden_states(en_params, en_vocab, line)                   # (len(line), H)
 fig, ax = plt.subplots(figsize=(13, 0.55 * len(chosen) + 0.8))
 ax.imshow(states[:, [j for j, _ in chosen]].T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
 ax.set_xticks(range(len(line)), [c if c != " " else "␣" for c in line], fontsize=7)
@@ -203,11 +211,10 @@ print("这一行：", line)
 # 所以它的损失比训练损失高得多。这样小的语料，训练得再久一些就会过拟合。
 
 # %%
-zh_path = ROOT / "data" / "article_zh.txt"
-zh_text = zh_path.read_text(encoding="utf-8")
-zh_train, zh_val = cr.split_text(zh_text, 0.1)
-zh_vocab = cr.build_vocab(zh_text)
-print(f"数据：{zh_path.relative_to(ROOT)}（原文全文），{len(zh_text):,} 个字符，"
+zh_text = article_text()
+zh_train, zh_val = split_text(zh_text, 0.1)
+zh_vocab = build_vocab(zh_text)
+print(f"数据：原文全文（data/article_zh.txt），{len(zh_text):,} 个字符，"
       f"词表 V = {len(zh_vocab)} 个不同字符")
 print(f"训练 {len(zh_train):,} / 验证 {len(zh_val):,} 字符（最后 10%）；"
       f"ln V = {np.log(len(zh_vocab)):.3f}")
@@ -234,5 +241,5 @@ show_samples(zh_samples, "深度学习")
 # `recurrent_dropout` 的实验）。用你自己的文本试试：
 #
 # ```bash
-# python snippets/char_rnn.py 你的文本.txt --steps 3000 --hidden 256 --batch 32 --seq 50
+# python char_rnn.py 你的文本.txt --steps 3000 --hidden 256 --batch 32 --seq 50
 # ```

@@ -18,12 +18,12 @@ import os
 # 3 = 不显示 TensorFlow 的 C++ 日志（在没有 GPU 的机器上它会报告找不到 CUDA，无害）
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import cnn_numpy as cnn
-import keras_mnist as km
 import matplotlib.pyplot as plt
 import numpy as np
 from _cjk_font import use_cjk_font
+from cnn_numpy import conv2d_forward, forward, params_from_keras, relu_forward
 from digits import load_digits
+from keras_mnist import prepare, train
 from metrics import confusion_matrix, format_report, precision_recall_f1
 
 use_cjk_font()
@@ -33,11 +33,11 @@ print("数据：", digits)
 # %% [markdown]
 # ## 1. 训练：原文的模型与设置，3 个周期
 #
-# `km.train` 与原文相同：adam、分类交叉熵、批量 128、`validation_split=0.2`
+# `train` 与原文相同：adam、分类交叉熵、批量 128、`validation_split=0.2`
 # （8,000 张训练图里最后的 1,600 张做验证集，训练用其余 6,400 张）；训练后在 2,000 张测试图上评估。
 
 # %%
-model, history, test_loss, test_acc = km.train(digits, epochs=3, seed=0, verbose=2)
+model, history, test_loss, test_acc = train(digits, epochs=3, seed=0, verbose=2)
 print(f"测试集：损失 {test_loss:.4f}，准确率 {test_acc:.4f}（{len(digits.y_test)} 张）")
 
 # %%
@@ -66,7 +66,7 @@ plt.show()
 # 行是真实类别，列是预测类别；对角线上是分对的数目。
 
 # %%
-x_test, _ = km.prepare(digits.x_test, digits.y_test)
+x_test, _ = prepare(digits.x_test, digits.y_test)
 probs = model.predict(x_test, verbose=0)  # (2000, 10)
 y_pred = probs.argmax(axis=1)
 cm = confusion_matrix(digits.y_test, y_pred, num_classes=10)
@@ -120,14 +120,14 @@ plt.show()
 # %% [markdown]
 # ## 5. 第一层的 32 个滤波器，与一张数字的特征图
 #
-# 把训练好的 Keras 权重转换成 NumPy 网络的参数（`cnn.params_from_keras`：卷积核从
+# 把训练好的 Keras 权重转换成 NumPy 网络的参数（`params_from_keras`：卷积核从
 # Keras 的 $(K_H, K_W, C, F)$ 转成 $(F, C, K_H, K_W)$，展平顺序从 $(H, W, C)$ 换成
 # $(C, H, W)$），然后用 NumPy 的 `conv2d_forward` 与 ReLU 计算特征图。
 # 先核对：两边对同一批图的输出概率应当一致。
 
 # %%
-params = cnn.params_from_keras(model.get_weights())
-logits, _ = cnn.forward(params, digits.x_test[:100, None])
+params = params_from_keras(model.get_weights())
+logits, _ = forward(params, digits.x_test[:100, None])
 p_numpy = np.exp(logits - logits.max(1, keepdims=True))
 p_numpy /= p_numpy.sum(1, keepdims=True)
 print("NumPy 与 Keras 输出概率的最大差：", float(np.abs(p_numpy - probs[:100]).max()))
@@ -143,8 +143,8 @@ plt.show()
 
 # %%
 k = int(np.flatnonzero(digits.y_test == 7)[0])  # 测试集里第一张 “7”
-conv1, _ = cnn.conv2d_forward(digits.x_test[k][None, None], params["conv1_w"], params["conv1_b"])
-maps = cnn.relu_forward(conv1)[0][0]  # (32, 26, 26)
+conv1, _ = conv2d_forward(digits.x_test[k][None, None], params["conv1_w"], params["conv1_b"])
+maps = relu_forward(conv1)[0][0]  # (32, 26, 26)
 fig, axes = plt.subplots(4, 9, figsize=(10, 4.6))
 for ax in axes.flat:
     ax.axis("off")

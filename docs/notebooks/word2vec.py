@@ -15,20 +15,18 @@
 import time
 from pathlib import Path
 
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "snippets").is_dir())
-
 import gensim
 import matplotlib.pyplot as plt
 import numpy as np
-import word2vec as w2v
+from _article import article_text
 from _cjk_font import use_cjk_font
 from gensim.test.utils import datapath
+from word2vec import KeyedVectors, Word2Vec, read_analogies, read_word_pairs, tokenize
 
 use_cjk_font()
 lee_path = Path(datapath("lee_background.cor"))
-article_path = ROOT / "data" / "article_zh.txt"
 print(f"数据：{lee_path.name}（gensim {gensim.__version__} 自带）；"
-      f"{article_path.relative_to(ROOT)}")
+      "原文全文（data/article_zh.txt）")
 
 # %% [markdown]
 # ## 1. 英文：Lee 新闻语料上的 skip-gram
@@ -37,12 +35,12 @@ print(f"数据：{lee_path.name}（gensim {gensim.__version__} 自带）；"
 # 学习率 0.025 线性降到 0.0001），只是维数取 50、训练 10 轮，让这份小语料多看几遍。
 
 # %%
-sentences = w2v.tokenize(lee_path.read_text(encoding="utf-8"), "en")
+sentences = tokenize(lee_path.read_text(encoding="utf-8"), "en")
 n_words = sum(len(s) for s in sentences)
 print(f"{len(sentences)} 篇新闻，{n_words} 个词")
 
 t0 = time.perf_counter()
-model = w2v.Word2Vec(dim=50, window=5, negative=5, min_count=5, sample=1e-3, epochs=10,
+model = Word2Vec(dim=50, window=5, negative=5, min_count=5, sample=1e-3, epochs=10,
                      seed=0).fit(sentences)
 seconds = time.perf_counter() - t0
 wv = model.wv
@@ -107,9 +105,9 @@ for a, b, c in [("sydney", "australia", "kabul"), ("man", "woman", "he"),
     answer = wv.most_similar(positive=[b, c], negative=[a], topn=3)
     print(f"{a} : {b} :: {c} : ?  →", ", ".join(f"{w} ({s:.2f})" for w, s in answer))
 
-questions = w2v.read_analogies(datapath("questions-words.txt"))
-pairs = w2v.read_word_pairs(datapath("wordsim353.tsv"))
-gkv = w2v.KeyedVectors(g.wv.index_to_key, g.wv.vectors)
+questions = read_analogies(datapath("questions-words.txt"))
+pairs = read_word_pairs(datapath("wordsim353.tsv"))
+gkv = KeyedVectors(g.wv.index_to_key, g.wv.vectors)
 for name, kv in [("我们", wv), ("gensim", gkv)]:
     acc, n_q = kv.evaluate_analogies(questions)
     rho, n_p, n_oov = kv.evaluate_word_pairs(pairs)
@@ -121,24 +119,7 @@ for name, kv in [("我们", wv), ("gensim", gkv)]:
 # afghanistan。`questions-words.txt` 的 19544 道题里只有一百多道的四个词都在这份小语料的词表中，
 # 准确率只有百分之几；WordSim-353 只覆盖几十对，$\rho$ 接近 0 甚至为负。**gensim 在同样的数据上
 # 也是这样**——这是语料太小，不是实现有误。在约 34 万词的 `head500.noblanks.cor` 上，用相同超参数
-# 比较我们的实现与 gensim 的速度和 $\rho$，见[性能](../benchmarks.md)页；最近一次基准结果如下：
-
-# %%
-import json
-
-result_file = ROOT / "benchmarks" / "results" / "word2vec.json"
-if result_file.exists():
-    res = json.loads(result_file.read_text(encoding="utf-8"))
-    peer = next(iter(res["peers"]))
-    print(f"语料：{res['config']['corpus']}（{res['config']['words']} 词），"
-          f"{res['config']['epochs']} 轮{'（QUICK 小规模）' if res['quick'] else ''}")
-    print(f"速度：我们 {res['ours']:,.0f} 词/秒，{peer} {res['peers'][peer]:,.0f} 词/秒，"
-          f"比值 {res['ratio'][peer]:.2f}")
-    for label, q in res["quality"].items():
-        print(f"  {label:28s} WordSim-353 ρ = {q['wordsim353_spearman']:.3f}，"
-              f"SimLex-999 ρ = {q['simlex999_spearman']:.3f}")
-else:
-    print("还没有基准结果：运行 python benchmarks/word2vec.py")
+# 比较我们的实现与 gensim 的速度和 $\rho$，见[性能](../benchmarks.md)页。
 
 # %% [markdown]
 # ## 2. 中文：本文原文
@@ -156,10 +137,10 @@ for term in ["深度学习", "神经网络", "词嵌入", "卷积神经网络", 
              "自然语言处理", "计算机视觉", "梯度下降", "反向传播", "损失函数"]:
     jieba.add_word(term)
 
-zh_sentences = w2v.tokenize(article_path.read_text(encoding="utf-8"), "zh")
+zh_sentences = tokenize(article_text(), "zh")
 print(f"{len(zh_sentences)} 行，{sum(len(s) for s in zh_sentences)} 个词；第一句：",
       " / ".join(zh_sentences[0]))
-zh = w2v.Word2Vec(dim=50, window=5, negative=5, min_count=3, sample=1e-3, epochs=100,
+zh = Word2Vec(dim=50, window=5, negative=5, min_count=3, sample=1e-3, epochs=100,
                   batch_size=512, seed=0).fit(zh_sentences, log_every=5000)
 print(f"词表 {len(zh.wv)} 个词；损失 {zh.history[0][1]:.2f} → {zh.history[-1][1]:.2f}")
 
