@@ -43,8 +43,8 @@ def _number(convert, text: str, expected: str, ok):
     try:
         value = convert(text)
     except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and ok(value)):
+        value = None
+    if value is None or value == math.inf or not ok(value):  # ok(nan) is False
         raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
 

@@ -225,6 +225,7 @@ def test_char_rnn_trains_on_a_text_file(tmp_path):
 @pytest.mark.parametrize(("helper", "text", "value"), [
     (_cli.positive_int, "7", 7), (_cli.non_negative_int, "0", 0),
     (_cli.positive_float, "1e-3", 1e-3), (_cli.fraction, "0", 0.0), (_cli.fraction, "0.5", 0.5),
+    (_cli.positive_int, "9" * 400, int("9" * 400)),
 ])
 def test_good_values(helper, text, value):
     assert helper(text) == value
@@ -234,6 +235,7 @@ def test_good_values(helper, text, value):
     (_cli.positive_int, "0"), (_cli.positive_int, "1.0"), (_cli.positive_int, ""),
     (_cli.non_negative_int, "-1"), (_cli.positive_float, "inf"), (_cli.positive_float, "nan"),
     (_cli.positive_float, "-2"), (_cli.fraction, "1"), (_cli.fraction, "-0.0001"),
+    (_cli.fraction, "nan"), (_cli.non_negative_int, "-" + "9" * 400),
 ])
 def test_bad_values(helper, text):
     with pytest.raises(argparse.ArgumentTypeError, match=re.escape(f"got {text!r}")):
