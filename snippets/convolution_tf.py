@@ -3,12 +3,13 @@
 Same arguments and layout as ``conv2d_forward`` (NCHW input, (F, C, KH, KW) filters);
 TensorFlow on CPU wants NHWC input and (KH, KW, C, F) filters, so we transpose.
 
-Run: python snippets/convolution_tf.py
+Run: python snippets/convolution_tf.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 """
 
 from __future__ import annotations
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_int, run
 
 
 # --8<-- [start:tf]
@@ -40,14 +41,27 @@ def conv2d_tf_grads(x, w, b, dout, stride=1, pad=0):
 # --8<-- [end:tf]
 
 
-def main() -> None:
-    rng = np.random.default_rng(0)
-    x, w, b = rng.normal(size=(2, 3, 8, 8)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
-    out = conv2d_tf(x, w, b, stride=2, pad=1)
-    print("tf.nn.conv2d (2,3,8,8) ⊛ (4,3,3,3), stride 2, pad 1 ->", out.shape)
-    dx, dw, db = conv2d_tf_grads(x, w, b, np.ones_like(out), stride=2, pad=1)
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--size", type=positive_int, default=8,
+                        help="height and width of the 2 random 3-channel images")
+    parser.add_argument("--stride", type=positive_int, default=2, help="stride of the conv layer")
+    parser.add_argument("--pad", type=non_negative_int, default=1,
+                        help="rows and columns of zeros around each image")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the random images and filters")
+    args = parser.parse_args(argv)
+    if args.size + 2 * args.pad < 3:
+        parser.error("--size + 2 × --pad must be at least 3, the size of the kernel")
+
+    rng = np.random.default_rng(args.seed)
+    x, w, b = (rng.normal(size=(2, 3, args.size, args.size)), rng.normal(size=(4, 3, 3, 3)),
+               rng.normal(size=4))
+    out = conv2d_tf(x, w, b, stride=args.stride, pad=args.pad)
+    print(f"tf.nn.conv2d (2,3,{args.size},{args.size}) ⊛ (4,3,3,3), stride {args.stride}, "
+          f"pad {args.pad} ->", out.shape)
+    dx, dw, db = conv2d_tf_grads(x, w, b, np.ones_like(out), stride=args.stride, pad=args.pad)
     print("gradient shapes:", dx.shape, dw.shape, db.shape)
 
-
 if __name__ == "__main__":
-    main()
+    run(main)

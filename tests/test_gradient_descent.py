@@ -202,7 +202,8 @@ def test_tf_divergence_is_reported(gd_tf):
 
 # ------------------------------------------------------------- runs on its own
 def _run_alone(tmp_path, name, timeout):
-    shutil.copy(SNIPPETS / name, tmp_path)
+    for file in (name, "_cli.py"):  # _cli.py: the command line
+        shutil.copy(SNIPPETS / file, tmp_path)
     res = subprocess.run([sys.executable, name], cwd=tmp_path, capture_output=True, text=True,
                          timeout=timeout)
     assert res.returncode == 0, res.stderr

