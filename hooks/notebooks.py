@@ -16,6 +16,7 @@ import inspect
 import io
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -290,6 +291,31 @@ def on_post_page(output: str, page, config) -> str:
     local = "../" * depth + "assets/vendor/mermaid/mermaid.esm.min.mjs"
     output = CDN_MERMAID.sub(local, output)
     return CDN_ELK.sub('const elkUrl = "";', output)
+
+
+# Links between pages, written in a notebook's Markdown as `../algorithms/rnn.md`:
+# mkdocs-jupyter leaves most of them as they are, and a reader would get a 404
+MD_LINK = re.compile(r'href="((?![a-z]+:|#)[^"#]+\.(?:md|ipynb))(#[^"]*)?"')
+
+
+def link_pages(output: str, page, files) -> str:
+    """The notebook's links to other pages, pointed at those pages' URLs."""
+    here = posixpath.dirname(page.file.src_uri)
+
+    def fix(m: re.Match) -> str:
+        uri = posixpath.normpath(posixpath.join(here, html.unescape(m.group(1))))
+        target = files.get_file_from_path(uri)
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: link to {m.group(1)}, which is no page")
+        return f'href="{html.escape(target.url_relative_to(page.file))}{m.group(2) or ""}"'
+
+    return MD_LINK.sub(fix, output)
+
+
+def on_page_content(output: str, page, config, files) -> str:
+    if page.file.src_uri.startswith(f"{SOURCE_DIR}/") and page.file.src_uri.endswith(".ipynb"):
+        return link_pages(output, page, files)
+    return output
 
 
 @event_priority(100)  # before Material's search plugin indexes the page

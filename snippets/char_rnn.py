@@ -16,7 +16,7 @@ and nothing is trained at import time.  char_rnn_tf.py reuses its data pipeline.
 References: A. Karpathy, min-char-rnn (2015) and "The Unreasonable Effectiveness of
 Recurrent Neural Networks" (2015); Karpathy, Johnson & Fei-Fei, "Visualizing and
 Understanding Recurrent Networks" (2015).
-Run: python snippets/char_rnn.py [your_text.txt] [--steps 300] [--hidden 64] [--batch 4]
+Run: python char_rnn.py [your_text.txt] [--steps 300] [--hidden 64] [--batch 4]
          [--seq 25] [--seed 0]
 """
 

@@ -8,9 +8,9 @@ Gal & Ghahramani (2016): one dropout mask per sequence, reused at every time ste
 
 References: Y. Gal & Z. Ghahramani, "A Theoretically Grounded Application of Dropout in
 Recurrent Neural Networks" (NeurIPS 2016).
-Run: python snippets/char_rnn_tf.py [your_text.txt] [--cell simple|gru|lstm] [--steps 300]
+Run: python char_rnn_tf.py [your_text.txt] [--cell simple|gru|lstm] [--steps 300]
          [--hidden 64] [--batch 4] [--seq 25] [--recurrent-dropout 0] [--seed 0]
-     python snippets/char_rnn_tf.py --experiment [your_text.txt]     (many minutes on a CPU)
+     python char_rnn_tf.py --experiment [your_text.txt]     (many minutes on a CPU)
 """
 
 from __future__ import annotations

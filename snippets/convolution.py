@@ -9,7 +9,7 @@
   uses them.  ``conv2d_naive`` and ``conv2d_backward_naive`` are the same with plain
   loops, for reading and testing.
 
-Run: python snippets/convolution.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
+Run: python convolution.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 """
 
 from __future__ import annotations

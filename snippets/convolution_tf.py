@@ -3,7 +3,7 @@
 Same arguments and layout as ``conv2d_forward`` (NCHW input, (F, C, KH, KW) filters);
 TensorFlow on CPU wants NHWC input and (KH, KW, C, F) filters, so we transpose.
 
-Run: python snippets/convolution_tf.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
+Run: python convolution_tf.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 """
 
 from __future__ import annotations

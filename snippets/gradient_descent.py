@@ -6,7 +6,7 @@ Full-batch, stochastic (one example per step) and mini-batch variants; a stoppin
 on the gradient norm; the parameter and loss history for plotting; divergence
 (learning rate above 2/λ_max) reported as a ``DivergenceError``, never a silent NaN.
 
-Run: python snippets/gradient_descent.py [--samples 200] [--features 3] [--max-epochs 200]
+Run: python gradient_descent.py [--samples 200] [--features 3] [--max-epochs 200]
          [--seed 0]
 """
 

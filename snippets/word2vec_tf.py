@@ -7,7 +7,7 @@ the learning-rate schedule are identical.  Only the forward pass, the gradients
 (``tf.GradientTape``) and the update (Keras SGD applied to sparse ``IndexedSlices``
 gradients, i.e. only the rows a batch touches) are TensorFlow's.
 
-Run: python snippets/word2vec_tf.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
+Run: python word2vec_tf.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
          [--epochs 5] [--negative 5] [--word WORD ...] [--topn 5] [--save vectors.txt]
      (without corpus.txt: gensim's test corpus lee_background.cor)
 """

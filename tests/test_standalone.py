@@ -81,7 +81,7 @@ if __name__ == "__main__":
     assert "def unused" not in text and "import json" not in text  # tree-shaken
     assert text.count("import math") == 1  # the same import is not repeated
     assert "from base import" not in text and "--8<--" not in text
-    assert "Run: python prog.py" in text and "definitions it uses from base.py" in text
+    assert "Run: python snippets/prog.py" in text and "definitions it uses from base.py" in text
     assert text.index("def root") < text.index("def main")
     out = tmp_path / "out"
     out.mkdir()

@@ -311,7 +311,7 @@ def assemble(name: str) -> str:
     requests = [r for u in units for r in u.requests]
     if not requests:
         body = [ln for ln in lines if not MARKER.match(ln)]
-        return _retitle("\n".join(body), name) + "\n"
+        return "\n".join(body) + "\n"
     entry_binds = set().union(*(u.binds for u in units if not u.is_sibling_import))
     pieces = resolve(requests, entry_binds, where)
     taken = {n: _identity(u, n) for u in units if not u.is_sibling_import for n in u.binds}
@@ -341,7 +341,7 @@ def assemble(name: str) -> str:
     text = "\n".join(out + body)
     text = re.sub(r"\n{4,}", "\n\n\n", text)
     ast.parse(text)  # a program that does not even parse is a bug of this function
-    return _retitle(text, name) + "\n"
+    return text + "\n"
 
 
 def _nested_cut(units: list[Unit], i: int, lines: list[str]) -> str | None:
@@ -376,11 +376,6 @@ def _with_note(doc_lines: list[str], note: str) -> list[str]:
     if last.strip() == closing:  # the closing quotes on their own line
         return [*doc_lines[:-1], "", *note.rstrip("\n").split("\n"), last]
     return [*doc_lines[:-1], last.rstrip()[:-3], "", *note.rstrip("\n").split("\n"), closing]
-
-
-def _retitle(text: str, name: str) -> str:
-    """The reader runs ``python <name>.py`` in their own folder, not ``snippets/``."""
-    return re.sub(r"python (?:snippets/)(\w+\.py)", r"python \1", text)
 
 
 # ------------------------------------------------------------------ notebooks

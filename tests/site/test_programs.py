@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -59,7 +60,9 @@ def offered(site: Path) -> dict[str, list[str]]:
             continue
         url = page_url(doc)
         html = (site / url / "index.html").read_text(encoding="utf-8")
-        names = re.findall(r'href="[^"]*programs/([\w-]+)\.py"', html)
+        targets = [posixpath.normpath(posixpath.join("/" + url, href))
+                   for href in re.findall(r'href="([^":]+\.py)"', html)]
+        names = [t[len("/programs/"):-3] for t in targets if t.startswith("/programs/")]
         out[url] = list(dict.fromkeys(names))
     return out
 
@@ -137,18 +140,37 @@ def code_blocks(html: str) -> list[tuple[str, str, str]]:
     return blocks
 
 
-def is_part_of(block: str, program: str) -> bool:
-    """Whether ``block`` is a run of whole lines of ``program``, up to indentation (a
-    section inside a class or tab is shown dedented)."""
-    want = textwrap.dedent(block.strip("\n")).splitlines()
-    lines = program.splitlines()
-    n = len(want)
-    first = want[0].strip()
+def _run_at(want: list[str], lines: list[str]) -> int:
+    """The length of the longest run of ``want``'s first lines that is a run of whole
+    lines of ``lines`` up to indentation (a section inside a class or a tab is shown
+    dedented), ending where ``want`` has a blank line or ends; 0 if none."""
+    best = 0
     for i, line in enumerate(lines):
-        if line.strip() == first and i + n <= len(lines):
-            if textwrap.dedent("\n".join(lines[i:i + n])).splitlines() == want:
-                return True
-    return False
+        if line.strip() != want[0].strip():
+            continue
+        for n in range(len(want), best, -1):
+            if (n == len(want) or not want[n].strip()) and i + n <= len(lines) and \
+                    textwrap.dedent("\n".join(lines[i:i + n])).splitlines() == \
+                    textwrap.dedent("\n".join(want[:n])).splitlines():
+                best = n
+                break
+    return best
+
+
+def is_part_of(block: str, program: str) -> bool:
+    """Whether ``block`` consists of verbatim parts of ``program``: runs of its whole
+    lines, one after another, separated by blank lines (a page may show two sections in
+    one code block)."""
+    want = block.strip("\n").splitlines()
+    lines = program.splitlines()
+    while want:
+        n = _run_at(want, lines)
+        if n == 0:
+            return False
+        want = want[n:]
+        while want and not want[0].strip():
+            want = want[1:]
+    return True
 
 
 def test_every_code_block_is_a_whole_program_or_part_of_one_on_its_page(site):
@@ -183,3 +205,6 @@ def test_is_part_of_needs_whole_contiguous_lines():
     assert is_part_of("def f(self):\n    return 1\n", program)
     assert not is_part_of("def f(self):\n    return 2\n", program)
     assert not is_part_of("def h(self):\n    return 1\n", program)
+    # two sections shown in one block
+    assert is_part_of("def f(self):\n    return 1\n\ndef g(self):\n    return 2\n", program)
+    assert not is_part_of("def f(self):\n    return 1\ndef g(self):\n    return 2\n", program)

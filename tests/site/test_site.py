@@ -436,20 +436,36 @@ def test_notebook_plots_survive_an_mplbackend_in_the_environment(tmp_path, monke
     assert any("image/png" in o.get("data", {}) for o in outputs), outputs
 
 
-def test_notebook_kernel_imports_the_snippets_of_this_checkout(tmp_path, monkeypatch):
-    """Notebooks import snippets (``import digits``) without editing sys.path: the kernel
-    gets this checkout's snippets/ first, the files the notebook cache key hashes."""
+def test_notebook_kernel_runs_the_inlined_code_of_this_checkout(tmp_path, monkeypatch):
+    """A notebook's ``from digits import …`` is replaced by the code of this checkout's
+    snippets/ (the files the notebook cache key hashes), and the kernel runs in an empty
+    folder without snippets/ on its path: not even a decoy ``digits`` is imported."""
     nbhook = load_hook("notebooks")
     decoy = tmp_path / "decoy"
     decoy.mkdir()
     (decoy / "digits.py").write_text("raise ImportError('decoy')\n", encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", str(decoy))
     source = tmp_path / "where.py"
-    source.write_text("# %%\nimport digits\nprint(digits.__file__)\n", encoding="utf-8")
+    source.write_text("# %%\nimport os, sys\nfrom digits import DIGIT_NAMES\n\n"
+                      "print(DIGIT_NAMES[3], 'digits' in sys.modules, os.listdir('.'),\n"
+                      "      any(os.path.isfile(os.path.join(p, 'char_rnn.py'))\n"
+                      "          for p in sys.path))\n",
+                      encoding="utf-8")
     target = tmp_path / "out" / "where.ipynb"
     nbhook.execute(source, target)
-    outputs = json.loads(target.read_text(encoding="utf-8"))["cells"][0]["outputs"]
-    assert Path("".join(outputs[0]["text"]).strip()) == ROOT / "snippets" / "digits.py", outputs
+    cells = json.loads(target.read_text(encoding="utf-8"))["cells"]
+    assert "inlined-code" in cells[1]["metadata"]["tags"]
+    assert "DIGIT_NAMES = tuple" in "".join(cells[1]["source"])
+    outputs = [c for c in cells if c["cell_type"] == "code"][-1]["outputs"]
+    assert "".join(outputs[0]["text"]).strip() == "3 False [] False", outputs
+
+
+def test_notebook_that_imports_a_snippet_module_fails_naming_it(tmp_path):
+    nbhook = load_hook("notebooks")
+    source = tmp_path / "where.py"
+    source.write_text("# %%\nimport digits\n", encoding="utf-8")
+    with pytest.raises(nbhook.PluginError, match=r"import digits.*from digits import"):
+        nbhook.execute(source, tmp_path / "out" / "where.ipynb")
 
 
 def test_code_blocks_of_notebook_markdown_cells_are_material_code_blocks(site):
