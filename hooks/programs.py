@@ -100,7 +100,7 @@ def packages(name: str, text: str) -> tuple[list[str], list[str]]:
 
 
 def _nav_titles(nav) -> dict[str, str]:
-    """programs/<name>.md -> its title in the nav."""
+    """Every page of the nav -> its title there."""
     found = {}
 
     def walk(node):
@@ -109,7 +109,7 @@ def _nav_titles(nav) -> dict[str, str]:
                 walk(item)
         elif isinstance(node, dict):
             for title, value in node.items():
-                if isinstance(value, str) and value.startswith(f"{SECTION}/"):
+                if isinstance(value, str):
                     found[value] = title
                 walk(value)
 
@@ -176,8 +176,8 @@ def index_page() -> str:
 def on_files(files: Files, config) -> Files:
     docs_dir = Path(config["docs_dir"])
     embedded = standalone.embedded_programs(docs_dir)
-    titles = _nav_titles(config["nav"])
-    page_titles = _nav_page_titles(config["nav"])
+    page_titles = _nav_titles(config["nav"])
+    titles = {p: t for p, t in page_titles.items() if p.startswith(f"{SECTION}/")}
     # a missing snippet file is reported by pymdownx.snippets (check_paths), naming it
     wanted = {name for names in embedded.values() for name in names
               if (standalone.SNIPPETS / f"{name}.py").is_file()}
@@ -191,7 +191,7 @@ def on_files(files: Files, config) -> Files:
     if extra:
         log.warning("nav lists %s, but no page embeds those snippets", ", ".join(extra))
     _offered.clear()
-    for uri in titles:
+    for uri in sorted(titles):
         name = uri[len(SECTION) + 1:-3]
         if name not in wanted:
             continue
@@ -204,9 +204,6 @@ def on_files(files: Files, config) -> Files:
         _offered[name] = {"title": titles[uri].split("·", 1)[-1].strip(), "text": text,
                           "pages": pages, "inlined": inlined,
                           "packages": packages(name, text)}
-    _offered_sorted = dict(sorted(_offered.items()))
-    _offered.clear()
-    _offered.update(_offered_sorted)
     for name, info in _offered.items():
         files.append(File.generated(config, f"{SECTION}/{name}.py", content=info["text"]))
         files.append(File.generated(config, f"{SECTION}/{name}.md",
@@ -222,28 +219,11 @@ def _front_matter(title: str | None = None) -> str:
     return f"---\n{head}search:\n  exclude: true\n---\n\n"
 
 
-def _nav_page_titles(nav) -> dict[str, str]:
-    found = {}
-
-    def walk(node):
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for title, value in node.items():
-                if isinstance(value, str):
-                    found[value] = title
-                walk(value)
-
-    walk(nav)
-    return found
-
-
 HEADING = re.compile(r"^#{2,6} ")
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Before the first embedded code, under its heading: the page's programs."""
+    """The page's programs, in a box right above the heading of its first embedded code."""
     names = standalone.programs_on_page(markdown)
     if not names:
         return markdown
@@ -252,7 +232,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     for name in filter(_offered.__contains__, names):
         info = _offered[name]
         rel = posixpath.relpath(f"{SECTION}/{name}", here)
-        inlined = "，含 " + "、".join(info["inlined"]) + " 中用到的部分" if info["inlined"] else ""
+        shown = [f for f in info["inlined"] if not f.startswith("_")]  # not the helpers
+        inlined = "，含 " + "、".join(shown) + " 中用到的部分" if shown else ""
         items.append(f"    - [`{name}.py`]({rel}.md)：{info['title']}{inlined} · "
                      f'[下载]({rel}.py){{ download="{name}.py" }}')
     box = ["", '!!! example "本页代码所在的完整程序"', "",
