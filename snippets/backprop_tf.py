@@ -1,4 +1,4 @@
-"""Backprop's network differentiated by tf.GradientTape.  (页面: docs/math/backpropagation.md)
+"""Backprop's network differentiated by tf.GradientTape.  (页面：4.2 反向传播)
 
 Same parameters (a dict W1, b1, W2, b2 of NumPy arrays), same loss; TensorFlow computes
 the gradients that backprop.py writes out by hand.

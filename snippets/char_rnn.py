@@ -1,4 +1,4 @@
-"""Character-level RNN language model in NumPy, truncated BPTT.  (页面: docs/algorithms/rnn.md)
+"""Character-level RNN language model in NumPy, truncated BPTT.  (页面：3.2 递归神经网络)
 
 A vanilla RNN reads one character per time step as a one-hot vector of length V (the
 vocabulary size, *not* the sequence length), keeps a hidden state h of size H and

@@ -1,9 +1,9 @@
-"""Character-level RNN language model in TensorFlow/Keras.  (页面: docs/algorithms/rnn.md)
+"""Character-level RNN language model in TensorFlow/Keras.  (页面：3.2 递归神经网络)
 
 The same model as char_rnn.py (one-hot input of width V -> SimpleRNN of H units ->
 Dense of width V), with GRU or LSTM as an option, trained with tf.GradientTape on the
-same data pipeline: Vocab, make_streams and windows are imported from char_rnn.py, and
-sampling uses char_rnn.choose_next.  recurrent_dropout > 0 is the variational dropout of
+same data pipeline: Vocab, make_streams and windows of char_rnn.py, and sampling uses
+char_rnn.choose_next.  recurrent_dropout > 0 is the variational dropout of
 Gal & Ghahramani (2016): one dropout mask per sequence, reused at every time step.
 
 References: Y. Gal & Z. Ghahramani, "A Theoretically Grounded Application of Dropout in

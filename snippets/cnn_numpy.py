@@ -1,9 +1,9 @@
-"""A convolutional network from scratch in NumPy, following §3.3's steps.  (页面: algorithms/cnn.md)
+"""A convolutional network from scratch in NumPy, following §3.3's steps.  (页面：3.3 卷积神经网络)
 
 The §5 architecture by default: Conv32 → ReLU → MaxPool → Conv64 → ReLU → MaxPool →
 Conv64 → ReLU → Flatten → Dense64 → ReLU → Dense10 → softmax cross-entropy, trained
 with Adam (the same update rule and defaults as ``keras.optimizers.Adam``).
-The convolution layer is imported from ``convolution.py`` (页面: math/convolution.md).
+The convolution layer is the one of ``convolution.py`` (页面：4.3 卷积操作).
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
 Run: python cnn_numpy.py [--train 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]

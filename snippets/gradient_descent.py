@@ -1,4 +1,4 @@
-"""Gradient descent for linear regression (§4.1).  (页面: docs/math/gradient-descent.md)
+"""Gradient descent for linear regression (§4.1).  (页面：4.1 梯度下降)
 
 The article's loss J(θ) = ½ Σ (y_i − θ·x_i)², minimised by θ ← θ − α ∇J(θ).
 

@@ -1,4 +1,4 @@
-"""Gradient descent with tf.GradientTape and an optimizer.  (页面: docs/math/gradient-descent.md)
+"""Gradient descent with tf.GradientTape and an optimizer.  (页面：4.1 梯度下降)
 
 Same loss as gradient_descent.py, J(θ) = ½ Σ (y_i − θ·x_i)²; TensorFlow differentiates it
 and ``keras.optimizers.SGD`` applies θ ← θ − α ∇J(θ).

@@ -1,4 +1,4 @@
-"""The §5 Keras CNN on MNIST, updated for TensorFlow 2.21 / Keras 3.  (页面: project.md)
+"""The §5 Keras CNN on MNIST, updated for TensorFlow 2.21 / Keras 3.  (页面：5. 项目实战)
 
 Same model and training settings as the article's printed code (Conv32 → MaxPool →
 Conv64 → MaxPool → Conv64 → Flatten → Dense64 → Dense10; adam; categorical

@@ -1,4 +1,4 @@
-"""Accuracy, confusion matrix, precision, recall and F1 in NumPy.  (页面: algorithms/cnn.md)
+"""Accuracy, confusion matrix, precision, recall and F1 in NumPy.  (页面：3.3 卷积神经网络)
 
 §3.3 step 4: evaluate a classifier on the test set by accuracy, recall and F1.
 Labels are integers 0..K-1.  Where a ratio is 0/0 (a class that is never predicted

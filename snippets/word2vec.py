@@ -1,4 +1,4 @@
-"""word2vec in NumPy: skip-gram and CBOW.  (页面: docs/algorithms/word-embeddings.md)
+"""word2vec in NumPy: skip-gram and CBOW.  (页面：3.1 词嵌入)
 
 The four steps of the article's §3.1, in order: (1) data — tokenize, vocabulary with
 ``min_count``, subsampling of frequent words, the unigram^0.75 noise table, (dynamic)
@@ -637,7 +637,8 @@ def demo_text(args) -> str:
         print("corpus: gensim's lee_background.cor")
     else:
         print("gensim's test corpus is not installed; training on a toy text instead")
-        text = "\n".join(["the cat sat on the mat", "the dog sat on the rug"] * 200)
+        text = "\n".join(["the cat sat on the mat", "the dog sat on the rug",
+                          "a cat and a dog met on the mat"] * 200)
     return text
 
 
@@ -650,10 +651,13 @@ def _lee_background() -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+DEMO_WORDS = ("police", "government", "cat", "dog")  # in lee_background.cor / the toy text
+
+
 def show_results(wv: KeyedVectors, history, args) -> None:
     """The loss, the words nearest to --word (or two default words), --save."""
     print(f"{len(wv)} words, loss {history[0][1]:.3f} -> {history[-1][1]:.3f}")
-    for word in args.word or ["police", "government"]:
+    for word in args.word or [w for w in DEMO_WORDS if w in wv][:2]:
         if word in wv:
             print(word, [w for w, _ in wv.most_similar(word, topn=args.topn)])
         elif args.word:

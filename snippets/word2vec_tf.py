@@ -1,6 +1,6 @@
-"""word2vec skip-gram in TensorFlow/Keras.  (页面: docs/algorithms/word-embeddings.md)
+"""word2vec skip-gram in TensorFlow/Keras.  (页面：3.1 词嵌入)
 
-The same model as ``sgns_step`` in word2vec.py, and the same data: this file imports
+The same model as ``sgns_step`` in word2vec.py, and the same data: this file uses
 the NumPy data pipeline (``tokenize``, ``build_corpus``, ``training_batches``) and the
 initialisation from word2vec.py, so subsampling, dynamic windows, negative samples and
 the learning-rate schedule are identical.  Only the forward pass, the gradients

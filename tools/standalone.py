@@ -333,13 +333,15 @@ def assemble(name: str) -> str:
     body = []
     for i in range(head_end, len(lines)):
         if i == insert_at:
-            body += ["", text_pieces.rstrip("\n"), *aliases, ""]
+            own = [BANNER, f"# {name}.py itself", BANNER, ""]
+            body += ["", text_pieces.rstrip("\n"), *aliases, "", "", *own]
         if i in cut or MARKER.match(lines[i]):
             continue
         body.append(_nested_cut(units, i, lines))
     body = [ln for ln in body if ln is not None]
     text = "\n".join(out + body)
     text = re.sub(r"\n{4,}", "\n\n\n", text)
+    text = re.sub(r"(# \w+\.py itself\n# -+\n)\n+", r"\1\n", text)  # one blank line
     ast.parse(text)  # a program that does not even parse is a bug of this function
     return text + "\n"
 
