@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,15 @@ class ProgramError(ValueError):
     """A snippet cannot be made self-contained; the message names file and name."""
 
 
-def siblings() -> set[str]:
-    return {p.stem for p in SNIPPETS.glob("*.py")}
+def siblings() -> frozenset[str]:
+    """The snippet modules (asked for every import statement: cached while the folder's
+    list of files is unchanged)."""
+    return _siblings(SNIPPETS, SNIPPETS.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _siblings(folder: Path, _mtime: int) -> frozenset[str]:
+    return frozenset(p.stem for p in folder.glob("*.py"))
 
 
 def read(module: str) -> str:
@@ -173,7 +181,7 @@ def _text_data(module: str, name: str) -> str:
             f"    return {text!r}")
 
 
-def resolve(requests: list[tuple[str, str, str]], entry_binds: set[str], where: str) -> list[Piece]:
+def resolve(requests: list[tuple[str, str, str]], where: str) -> list[Piece]:
     """The sibling definitions that satisfy ``requests`` (and what they need in turn),
     as one piece per sibling module, dependencies first."""
     needed: dict[str, set[str]] = {}
@@ -312,8 +320,7 @@ def assemble(name: str) -> str:
     if not requests:
         body = [ln for ln in lines if not MARKER.match(ln)]
         return "\n".join(body) + "\n"
-    entry_binds = set().union(*(u.binds for u in units if not u.is_sibling_import))
-    pieces = resolve(requests, entry_binds, where)
+    pieces = resolve(requests, where)
     taken = {n: _identity(u, n) for u in units if not u.is_sibling_import for n in u.binds}
     text_pieces = render_pieces(pieces, taken, where)
     aliases = [f"{a} = {n}" for _, n, a in requests if a != n]
@@ -416,7 +423,7 @@ def inline_notebook(nb, where: str, note=None):
             cell.source = "\n".join(ln for i, ln in enumerate(lines) if i not in cut).strip("\n")
     if not requests:
         return nb
-    pieces = resolve(requests, set(binds), where)
+    pieces = resolve(requests, where)
     code = render_pieces(pieces, dict(binds), where, reimport=True).rstrip("\n")
     aliases = [f"{a} = {n}" for _, n, a in requests if a != n]
     # the snippets' annotations are not evaluated; the kernel keeps this flag for later cells
