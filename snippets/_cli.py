@@ -10,7 +10,8 @@ import argparse
 import math
 from pathlib import Path
 
-# import name -> pip requirement: the tested versions (requirements/ml.txt, docs.txt)
+# import name -> pip requirement: the tested versions (requirements/ml.txt, docs.txt;
+# tests/test_cli.py checks they agree).  The program pages' pip lines use it too.
 REQUIREMENTS = {
     "numpy": "numpy>=2.0,<2.6",
     "scipy": "scipy>=1.13,<1.19",

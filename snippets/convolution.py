@@ -263,8 +263,10 @@ def _check_dout(dout, shape):
     return dout
 
 
-def main(argv=None) -> None:
-    parser = demo_parser(__doc__)
+def layer_demo_inputs(argv, doc: str):
+    """The command line of the conv-layer demos (this file's and convolution_tf.py's):
+    its arguments, and the random images x, filters w and biases b they ask for."""
+    parser = demo_parser(doc)
     parser.add_argument("--size", type=positive_int, default=8,
                         help="height and width of the 2 random 3-channel images")
     parser.add_argument("--stride", type=positive_int, default=2, help="stride of the conv layer")
@@ -275,20 +277,25 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.size + 2 * args.pad < 3:
         parser.error("--size + 2 × --pad must be at least 3, the size of the kernel")
+    rng = np.random.default_rng(args.seed)
+    x, w, b = (rng.normal(size=(2, 3, args.size, args.size)), rng.normal(size=(4, 3, 3, 3)),
+               rng.normal(size=4))
+    return args, x, w, b
 
+
+def main(argv=None) -> None:
+    args, x, w, b = layer_demo_inputs(argv, __doc__)
     image, kernel, results = article_example()
     print("image =\n", image, "\nkernel =\n", kernel)
     for mode, out in results.items():
         print(f"{mode:>26}: shape {out.shape}\n{out}")
-    rng = np.random.default_rng(args.seed)
-    x, w, b = (rng.normal(size=(2, 3, args.size, args.size)), rng.normal(size=(4, 3, 3, 3)),
-               rng.normal(size=4))
     out, cache = conv2d_forward(x, w, b, stride=args.stride, pad=args.pad)
     dx, dw, db = conv2d_backward(np.ones_like(out), cache)
     print(f"conv2d_forward (2,3,{args.size},{args.size}) ⊛ (4,3,3,3), stride {args.stride}, "
           f"pad {args.pad} ->", out.shape)
     err = np.abs(out - conv2d_naive(x, w, b, stride=args.stride, pad=args.pad)).max()
     print("max |vectorized - naive loops| =", float(err))
+
 
 if __name__ == "__main__":
     run(main)

@@ -9,7 +9,8 @@ Run: python convolution_tf.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 from __future__ import annotations
 
 import numpy as np
-from _cli import demo_parser, non_negative_int, positive_int, run
+from _cli import run
+from convolution import layer_demo_inputs
 
 
 # --8<-- [start:tf]
@@ -42,26 +43,13 @@ def conv2d_tf_grads(x, w, b, dout, stride=1, pad=0):
 
 
 def main(argv=None) -> None:
-    parser = demo_parser(__doc__)
-    parser.add_argument("--size", type=positive_int, default=8,
-                        help="height and width of the 2 random 3-channel images")
-    parser.add_argument("--stride", type=positive_int, default=2, help="stride of the conv layer")
-    parser.add_argument("--pad", type=non_negative_int, default=1,
-                        help="rows and columns of zeros around each image")
-    parser.add_argument("--seed", type=non_negative_int, default=0,
-                        help="seed of the random images and filters")
-    args = parser.parse_args(argv)
-    if args.size + 2 * args.pad < 3:
-        parser.error("--size + 2 × --pad must be at least 3, the size of the kernel")
-
-    rng = np.random.default_rng(args.seed)
-    x, w, b = (rng.normal(size=(2, 3, args.size, args.size)), rng.normal(size=(4, 3, 3, 3)),
-               rng.normal(size=4))
+    args, x, w, b = layer_demo_inputs(argv, __doc__)
     out = conv2d_tf(x, w, b, stride=args.stride, pad=args.pad)
     print(f"tf.nn.conv2d (2,3,{args.size},{args.size}) ⊛ (4,3,3,3), stride {args.stride}, "
           f"pad {args.pad} ->", out.shape)
     dx, dw, db = conv2d_tf_grads(x, w, b, np.ones_like(out), stride=args.stride, pad=args.pad)
     print("gradient shapes:", dx.shape, dw.shape, db.shape)
+
 
 if __name__ == "__main__":
     run(main)

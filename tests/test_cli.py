@@ -277,6 +277,20 @@ def test_parser_error_is_one_line(capsys):
         "demo.py: error: argument --steps: expected an integer >= 1, got 'x'\n")
 
 
+def test_requirements_are_the_tested_versions_of_requirements_txt():
+    """_cli.REQUIREMENTS (in every program, and on the program pages) says what
+    requirements/*.txt pins."""
+    pinned = {}
+    for path in sorted((ROOT / "requirements").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            spec = line.split("#")[0].strip()
+            if spec and not spec.startswith("-"):
+                pinned[re.match(r"[\w.-]+", spec).group(0).lower()] = spec.replace(" ", "")
+    for module, requirement in _cli.REQUIREMENTS.items():
+        package = re.match(r"[\w.-]+", requirement).group(0)
+        assert pinned.get(package) == requirement, (module, requirement, pinned.get(package))
+
+
 def test_missing_package_message():
     for name, requirement in _cli.REQUIREMENTS.items():
         message = _cli.missing_package(ModuleNotFoundError(f"No module named '{name}.x'",

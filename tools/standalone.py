@@ -102,6 +102,7 @@ class Unit:
     uses: set[str]
     requests: list[tuple[str, str, str]]  # sibling imports inside it: (module, name, as)
     first_line: int  # 0-based, in the file
+    cut: set[int] = field(default_factory=set)  # its lines that hold sibling imports
 
     @property
     def is_sibling_import(self) -> bool:
@@ -151,17 +152,16 @@ def parse_units(source: str, module: str, where: str) -> tuple[list[Unit], ast.M
                 start -= 1  # the comments right above belong to the statement
             nested = _sibling_requests(node, where)
             cut = set()
-            if not (isinstance(node, ast.ImportFrom) and nested):
-                for imp, _, _ in nested:  # an import inside a function: cut its lines
-                    cut |= set(range(imp.lineno - 1, imp.end_lineno))
-                    if imp.end_lineno < end and not lines[imp.end_lineno].strip():
-                        cut.add(imp.end_lineno)  # and the blank line after it
+            for imp, _, _ in nested:  # the names are inlined at the top level instead
+                cut |= set(range(imp.lineno - 1, imp.end_lineno))
+                if imp.end_lineno < end and not lines[imp.end_lineno].strip():
+                    cut.add(imp.end_lineno)  # and the blank line after one in a body
             body = [ln for i, ln in enumerate(lines[start:end], start)
                     if i not in cut and not MARKER.match(ln)]
             uses = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             units.append(Unit(module, "\n".join(body), node, _bound_names(node), uses,
                               [(imp.module, name, asname) for imp, name, asname in nested],
-                              start))
+                              start, cut))
         prev_end = end
     return units, tree
 
@@ -332,41 +332,20 @@ def assemble(name: str) -> str:
     if doc is not None:
         files = ", ".join(f"{p.module}.py" for p in pieces)
         out += _with_note(lines[:head_end], NOTE.format(files=files))
-    cut = set()
-    for u in units:
-        if u.is_sibling_import:
-            cut |= set(range(u.node.lineno - 1, u.node.end_lineno))
+    cut = set().union(*(u.cut for u in units))
     insert_at = first.node.lineno - 1 if first else _after_imports(tree)
     body = []
     for i in range(head_end, len(lines)):
         if i == insert_at:
             own = [BANNER, f"# {name}.py itself", BANNER, ""]
             body += ["", text_pieces.rstrip("\n"), *aliases, "", "", *own]
-        if i in cut or MARKER.match(lines[i]):
-            continue
-        body.append(_nested_cut(units, i, lines))
-    body = [ln for ln in body if ln is not None]
+        if i not in cut and not MARKER.match(lines[i]):
+            body.append(lines[i])
     text = "\n".join(out + body)
     text = re.sub(r"\n{4,}", "\n\n\n", text)
     text = re.sub(r"(# \w+\.py itself\n# -+\n)\n+", r"\1\n", text)  # one blank line
     ast.parse(text)  # a program that does not even parse is a bug of this function
     return text + "\n"
-
-
-def _nested_cut(units: list[Unit], i: int, lines: list[str]) -> str | None:
-    """Line ``i`` of the entry, or None when it belongs to a sibling import inside a
-    function (its names are inlined at the top level instead)."""
-    for u in units:
-        if u.is_sibling_import or not u.requests:
-            continue
-        for n in ast.walk(u.node):
-            if isinstance(n, ast.ImportFrom) and n.module in siblings() \
-                    and n.lineno - 1 <= i < n.end_lineno:
-                return None
-            if isinstance(n, ast.ImportFrom) and n.module in siblings() \
-                    and i == n.end_lineno and not lines[i].strip():
-                return None
-    return lines[i]
 
 
 def _after_imports(tree: ast.Module) -> int:
@@ -410,11 +389,9 @@ def inline_notebook(nb, where: str, note=None):
         except SyntaxError as err:
             raise ProgramError(f"{where}, cell {index + 1}: {err}") from None
         lines = source.splitlines()
-        cut = set()
+        cut = set().union(*(u.cut for u in units))
         for u in units:
-            for imp, name, asname in _sibling_requests(u.node, where):
-                requests.append((imp.module, name, asname))
-                cut |= set(range(imp.lineno - 1, imp.end_lineno))
+            requests += u.requests
             if not u.is_sibling_import:
                 for n in u.binds:
                     binds.setdefault(n, _identity(u, n))

@@ -1,20 +1,14 @@
 """The ``.ipynb`` a reader downloads runs anywhere: each one, taken from the built site,
-is executed top to bottom with nbclient in an empty folder, with ``snippets/`` off the
-kernel's import path, and draws as many figures, in the same cells, as the page shows."""
+is executed top to bottom again, the way the build executes notebooks (nbclient, in an
+empty folder, ``snippets/`` off the kernel's import path: ``hooks/notebooks.py``), and
+draws as many figures, in the same cells, as the page shows."""
 
 from __future__ import annotations
-
-import shutil
-import tempfile
-from pathlib import Path
 
 import nbformat
 import pytest
 import standalone
-from jupyter_client import KernelManager
-from nbclient import NotebookClient
-from sitebuild import ROOT
-from test_programs import reader_env
+from sitebuild import ROOT, load_hook
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
 
@@ -26,28 +20,17 @@ def figures(nb) -> list[int]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_downloaded_notebook_runs_in_an_empty_folder(site, name):
+def test_downloaded_notebook_runs_in_an_empty_folder(site, name, tmp_path, monkeypatch):
     path = site / "notebooks" / name / f"{name}.ipynb"
     assert path.is_file(), f"notebooks/{name}/ offers no {name}.ipynb to download"
     downloaded = nbformat.read(path, as_version=4)
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        cell.pop("outputs", None) if cell.cell_type == "code" else None
-    private = Path(tempfile.mkdtemp(prefix="nb-download-"))
-    folder = private / "empty"
-    folder.mkdir()
-    shutil.copy(path, folder)
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(private / "kernel"))
-    client = NotebookClient(
-        nb, km=km, timeout=600, kernel_name="python3", allow_errors=False,
-        resources={"metadata": {"path": str(folder)}},
-        extra_arguments=[f"--IPKernelApp.exec_lines={standalone.without_snippets_on_path()}"])
-    try:
-        env = reader_env()
-        env.pop("MPLBACKEND")  # the notebook draws inline, as in Jupyter
-        client.execute(env=env)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
+    # nothing left to inline: the download imports no snippet (the re-run would inline it)
+    unchanged = standalone.inline_notebook(downloaded, f"notebooks/{name}.ipynb")
+    assert [c.source for c in unchanged.cells] == [c.source for c in downloaded.cells]
+    monkeypatch.delenv("PYTHONPATH", raising=False)  # a reader's environment
+    rerun = tmp_path / f"{name}.ipynb"
+    load_hook("notebooks").execute(path, rerun)  # reads the .ipynb, runs it from scratch
+    nb = nbformat.read(rerun, as_version=4)
     assert figures(nb) == figures(downloaded), (
         f"notebooks/{name}.ipynb drew figures in other cells than the page shows")
     assert sum(figures(nb)) > 0
