@@ -86,6 +86,11 @@ def packages(name: str, text: str) -> tuple[list[str], list[str]]:
     return required, optional
 
 
+def offered() -> dict[str, dict]:
+    """name -> {"title", "text", "pages", "inlined", "packages"} of every program offered."""
+    return _offered
+
+
 def _nav_titles(nav) -> dict[str, str]:
     """Every page of the nav -> its title there."""
     found = {}

@@ -25,6 +25,7 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/sv
                 "application/xml", "application/x-ipynb+json")
 EXTRA_TYPES = {
     ".mjs": "text/javascript",
+    ".wasm": "application/wasm",  # compiled while it streams in (Pyodide)
     ".js": "text/javascript",
     ".woff2": "font/woff2",
     ".svg": "image/svg+xml",
