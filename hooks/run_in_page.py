@@ -161,13 +161,18 @@ def gb2312_text() -> str:
     return "".join(chars)
 
 
-def cjk_font() -> Path:
-    """The GB2312 subset of the Noto Sans CJK that the notebooks' plots use, cached under a
-    key of the source font and the character set."""
+def cjk_font_source() -> Path:
+    """The Noto Sans CJK file the notebooks' plots use (PyPI cvttf-NotoSansCJK-Regular)."""
     spec = importlib.util.find_spec("cvttf_NotoSansCJK_Regular")
     source = next(Path(spec.submodule_search_locations[0]).glob("*.otf"), None) if spec else None
     if source is None:
         raise PluginError("the Noto Sans CJK font is missing: pip install -r requirements/docs.txt")
+    return source
+
+
+def cjk_font() -> Path:
+    """The font cut to ``gb2312_text()``, cached under a key of the source and the set."""
+    source = cjk_font_source()
     text = gb2312_text()
     key = hashlib.sha256(f"{_sha256(source)}\n{text}".encode()).hexdigest()[:16]
     target = FONT_CACHE / key / FONT_NAME
