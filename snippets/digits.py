@@ -189,7 +189,8 @@ def main(argv=None) -> None:
 
     digits = load_digits(args.data, seed=args.seed)
     print(digits)
-    counts = np.bincount(digits.y_train, minlength=10)
+    # np.bincount counts index-typed values (np.intp: 32-bit in the browser's WebAssembly)
+    counts = np.bincount(digits.y_train.astype(np.intp), minlength=10)
     print("train images per class:", counts.tolist())
     print("pixel range:", float(digits.x_train.min()), "to", float(digits.x_train.max()))
 

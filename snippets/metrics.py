@@ -108,7 +108,8 @@ def format_report(report: Report, class_names=None) -> str:
 
 # -------------------------------------------------------------- argument checks
 def _check_labels(y_true, y_pred, num_classes: int | None) -> tuple[np.ndarray, np.ndarray, int]:
-    """Validate two label vectors up front; return them as int64 and the number of classes."""
+    """Validate two label vectors up front; return them as np.intp (the index type
+    np.bincount counts: 64-bit here, 32-bit in WebAssembly) and the number of classes."""
     arrays = []
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
         y = np.asarray(y)
@@ -136,7 +137,7 @@ def _check_labels(y_true, y_pred, num_classes: int | None) -> tuple[np.ndarray, 
             raise ValueError(
                 f"{name} has labels outside 0..{num_classes - 1}: min {y.min()}, max {y.max()}"
             )
-    return y_true, y_pred, int(num_classes)
+    return y_true.astype(np.intp), y_pred.astype(np.intp), int(num_classes)
 
 
 def _check_zero_division(zero_division):

@@ -15,10 +15,16 @@ function post(message, transfer) {
   self.postMessage(message, transfer || []);
 }
 
-// output goes to the page in batches, so a program that prints in a tight loop
-// does not flood it with messages
+// Output goes to the page in batches, so a program that prints in a tight loop does not
+// flood it with messages.  A running program holds this thread, so timers wait until it
+// ends: a batch older than BATCH_MS is sent from inside write() instead.
+const BATCH_MS = 40;
+let lastPost = 0;
+
 function flush() {
+  if (flushTimer !== null) clearTimeout(flushTimer);
   flushTimer = null;
+  lastPost = performance.now();
   for (const stream of ["stdout", "stderr"]) {
     if (pending[stream]) {
       post({ type: stream, text: pending[stream] });
@@ -31,7 +37,8 @@ function writer(stream) {
   return {
     write(bytes) {
       pending[stream] += decoder[stream].decode(bytes, { stream: true });
-      if (flushTimer === null) flushTimer = setTimeout(flush, 40);
+      if (performance.now() - lastPost >= BATCH_MS) flush();
+      else if (flushTimer === null) flushTimer = setTimeout(flush, BATCH_MS);
       return bytes.length;
     },
   };
@@ -89,8 +96,9 @@ def _setup_matplotlib(font_path):
     plt.show = lambda *args, **kwargs: _figures()
 
 def _run_program(path, args):
+    """(exit status, whether it ran out of memory)"""
     sys.argv = [os.path.basename(path), *args]
-    status = 0
+    status, memory = 0, False
     try:
         import runpy
         runpy.run_path(path, run_name="__main__")
@@ -106,15 +114,16 @@ def _run_program(path, args):
         while tb is not None and tb.tb_frame.f_code.co_filename != path:
             tb = tb.tb_next
         traceback.print_exception(type(err), err, tb or err.__traceback__)
-        status = 1
+        status, memory = 1, isinstance(err, MemoryError)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
         if "matplotlib.pyplot" in sys.modules:
             _figures()
-    return status
+    return status, memory
 `;
 
+// path: absolute (FS.mkdirTree makes every folder from the root)
 async function writeFile(url, path) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -128,7 +137,7 @@ async function writeFile(url, path) {
 async function writeFiles(base, files) {
   for (const path of files) {
     if (fetched.has(path)) continue;
-    await writeFile(base + "files/" + path, path);
+    await writeFile(base + "files/" + path, `${pyodide.FS.cwd()}/${path}`);
     fetched.add(path);
   }
 }
@@ -159,9 +168,11 @@ async function run({ base, name, code, args, files, font }) {
   pyodide.FS.writeFile(path, code);
   post({ type: "status", text: "运行中…", running: true });
   const started = performance.now();
-  const status = await pyodide.globals.get("_run_program")(path, pyodide.toPy(args));
+  const result = pyodide.globals.get("_run_program")(path, pyodide.toPy(args));
+  const [status, memory] = result.toJs();
+  result.destroy();
   flush();
-  post({ type: "done", status, seconds: (performance.now() - started) / 1000 });
+  post({ type: "done", status, memory, seconds: (performance.now() - started) / 1000 });
 }
 
 self.onmessage = async (event) => {
@@ -172,7 +183,8 @@ self.onmessage = async (event) => {
     flush();
     // an error outside the program: the runtime failed to load, or the wasm ran out of
     // memory and aborted; this worker is done either way
-    const text = String((err && err.message) || err);
+    const text = (err && (err.message || (err.errno !== undefined && `file system error ${err.errno}`)))
+      || String(err);
     const memory = /memory|Aborted\(|OOM/i.test(text) || err instanceof RangeError;
     post({ type: "fatal", memory, text });
   }

@@ -96,7 +96,6 @@ class RunBox {
     this.output.textContent = "";
     this.output.hidden = false;
     this.shown = 0;
-    this.stderr = "";
     this.buttons.start.hidden = true;
     this.buttons.stop.hidden = false;
     this.started = performance.now();
@@ -162,7 +161,6 @@ class RunBox {
         this.append(msg.text);
         break;
       case "stderr":
-        this.stderr += msg.text;
         this.append(msg.text, "run-stderr");
         break;
       case "figure": {
@@ -177,7 +175,7 @@ class RunBox {
       case "done": {
         const seconds = msg.seconds.toFixed(1);
         if (msg.status === 0) this.finish("done", `完成，运行用时 ${seconds} 秒。`);
-        else if (/^MemoryError/m.test(this.stderr))
+        else if (msg.memory)
           this.finish("error", "内存不足：程序要的内存超过了浏览器给网页的上限（见上面的 MemoryError）。减小规模再试。");
         else this.finish("error", `程序出错退出（退出码 ${msg.status}），错误信息见上。`);
         this.el.dataset.firstOutputMs = String(Math.round(this.firstOutput ?? -1));
