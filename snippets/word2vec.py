@@ -97,7 +97,7 @@ def build_corpus(sentences: list[list[str]], min_count: int = 5) -> Corpus:
     _check_vocabulary(freq, kept, min_count)
     index = {w: i for i, w in enumerate(kept)}
     ids = [[index[w] for w in sent if w in index] for sent in sentences]
-    lengths = np.array([len(s) for s in ids], dtype=np.int64)
+    lengths = np.array([len(s) for s in ids], dtype=np.intp)  # np.repeat takes np.intp counts
     tokens = np.fromiter((i for s in ids for i in s), dtype=np.int32, count=int(lengths.sum()))
     sentence = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
     counts = np.array([freq[w] for w in kept], dtype=np.int64)
