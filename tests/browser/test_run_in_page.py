@@ -88,6 +88,8 @@ def test_a_program_prints_in_the_page_what_cpython_prints(name, open_page, base_
     assert box.count() == 1
     args, files = json.loads(box.get_attribute("data-args")), json.loads(
         box.get_attribute("data-files"))
+    fetched = []
+    page.on("requestfinished", lambda request: fetched.append(request))
     result = run_box(page, box)
     assert result["state"] == "done", result
     assert result["stderr"] == ""
@@ -95,6 +97,10 @@ def test_a_program_prints_in_the_page_what_cpython_prints(name, open_page, base_
     diff = differences(result["output"], want)
     assert not diff, "\n".join(diff)
     assert watch.problems() == []
+    # the box says how much the first run downloads: within 10 % of what it did
+    claimed = float(re.search(r"首次运行下载约 ([\d.]+) MB", box.inner_text())[1]) * 1e6
+    got = sum(max(r.sizes()["responseBodySize"], 0) for r in fetched)
+    assert abs(got - claimed) <= 0.1 * claimed, (got, claimed)
 
 
 def watch_urls(page) -> list[str]:

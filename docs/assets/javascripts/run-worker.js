@@ -143,7 +143,16 @@ async function writeFiles(base, files) {
 }
 
 async function run({ base, name, code, args, files, font }) {
+  // seconds spent in each step before the program starts (the 性能 page reports them)
+  const steps = {};
+  let mark = performance.now();
+  const step = (name) => {
+    const now = performance.now();
+    steps[name] = (now - mark) / 1000;
+    mark = now;
+  };
   await loadRuntime(base);
+  step("runtime");
   const loaded = [];
   await pyodide.loadPackagesFromImports(code, {
     messageCallback: (msg) => {
@@ -153,6 +162,7 @@ async function run({ base, name, code, args, files, font }) {
     errorCallback: (msg) => post({ type: "stderr", text: msg + "\n" }),
   });
   for (const pkg of Object.keys(pyodide.loadedPackages)) loaded.push(pkg);
+  step("packages");
   if (files.length) {
     post({ type: "status", text: "正在准备数据文件…" });
     await writeFiles(base, files);
@@ -164,6 +174,7 @@ async function run({ base, name, code, args, files, font }) {
     pyodide.globals.get("_setup_matplotlib")(path);
     fetched.add(font);
   }
+  step("files");
   const path = `${pyodide.FS.cwd()}/${name}`;
   pyodide.FS.writeFile(path, code);
   post({ type: "status", text: "运行中…", running: true });
@@ -172,7 +183,7 @@ async function run({ base, name, code, args, files, font }) {
   const [status, memory] = result.toJs();
   result.destroy();
   flush();
-  post({ type: "done", status, memory, seconds: (performance.now() - started) / 1000 });
+  post({ type: "done", status, memory, steps, seconds: (performance.now() - started) / 1000 });
 }
 
 self.onmessage = async (event) => {

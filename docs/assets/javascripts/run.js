@@ -58,6 +58,7 @@ class RunBox {
       const code = document.createElement("textarea");
       code.className = "run-code";
       code.spellcheck = false;
+      code.wrap = "off"; // code lines scroll sideways, as in the code blocks
       code.setAttribute("aria-label", `${this.name} 的代码（可编辑）`);
       code.value = await this.program();
       const args = document.createElement("input");
@@ -179,6 +180,7 @@ class RunBox {
           this.finish("error", "内存不足：程序要的内存超过了浏览器给网页的上限（见上面的 MemoryError）。减小规模再试。");
         else this.finish("error", `程序出错退出（退出码 ${msg.status}），错误信息见上。`);
         this.el.dataset.firstOutputMs = String(Math.round(this.firstOutput ?? -1));
+        this.el.dataset.steps = JSON.stringify(msg.steps);
         break;
       }
       case "fatal":
