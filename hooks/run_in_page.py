@@ -106,6 +106,12 @@ def wire_size(path: Path) -> int:
 
 
 def _sha256(path: Path) -> str:
+    st = path.stat()
+    return _sha256_of(path, st.st_mtime_ns, st.st_size)
+
+
+@cache  # keyed on the file's mtime and size: `make serve` rebuilds do not hash 40 MB again
+def _sha256_of(path: Path, mtime_ns: int, size: int) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -350,6 +356,8 @@ def on_page_content(output: str, page, config, files) -> str:
     """A run box under every code block titled with a program that runs in the page."""
     runnable = runs()
     offered = _offered()
+    if page.file.src_uri == "programs/index.md":
+        return _index_note(output, runnable, offered, page)
     own = re.fullmatch(r"programs/([\w-]+)\.md", page.file.src_uri)
     if own and own.group(1) in offered and own.group(1) not in runnable:
         return _local_only_note(output, own.group(1), runnable, page)
@@ -363,6 +371,21 @@ def on_page_content(output: str, page, config, files) -> str:
                                     files, whole)
 
     return CODE_BLOCK.sub(add_box, output)
+
+
+def _index_note(output: str, runnable, offered, page) -> str:
+    """On the list of programs: which ones run in the page."""
+    def link(name: str) -> str:
+        href = html.escape(get_relative_url(f"programs/{name}/", page.url))
+        return f'<a href="{href}"><code>{name}.py</code></a>'
+
+    here = "、".join(link(n) for n in offered if n in runnable)
+    local = "、".join(link(n) for n in offered if n not in runnable)
+    note = (f"<p>可以直接在浏览器里运行的程序（程序页和讲解页面的代码块下有「运行」按钮，"
+            f"Python 在页面里运行，不需要安装）：{here}。"
+            f"用 TensorFlow 的程序需要在本地运行：{local}。</p>")
+    at = output.find("</p>")
+    return output[:at + 4] + note + output[at + 4:] if at >= 0 else note + output
 
 
 def _local_only_note(output: str, name: str, runnable, page) -> str:

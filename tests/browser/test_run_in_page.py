@@ -140,6 +140,10 @@ def test_an_exception_shows_its_traceback(open_page, base_url):
     assert re.search(r'File ".*convolution\.py", line 2, in f', result["stderr"])
     assert result["stderr"].rstrip().endswith("ZeroDivisionError: division by zero")
     assert "退出码 1" in result["status"]
+    # a package the browser does not have: the reader is told so
+    result = edit_and_run(page, box, "import tensorflow as tf\n")
+    assert result["stderr"].rstrip().endswith("No module named 'tensorflow'")
+    assert "浏览器里没有 tensorflow" in result["status"]
     assert watch.problems() == []
 
 

@@ -1,6 +1,7 @@
 // Runs one Python program at a time in Pyodide, off the page's main thread.
 // The page (run.js) sends {type: "run", base, name, code, args, files, font}; this worker
-// answers with "status", "stdout", "stderr", "figure", then "done", or "fatal" when the
+// answers with "status", "stdout", "stderr", "figure", then "done" (exit status, and
+// "memory" or "module:<name>" for those errors), or "fatal" when the
 // runtime itself is lost (out of memory).  Stopping a run is the page terminating it.
 "use strict";
 
@@ -96,9 +97,9 @@ def _setup_matplotlib(font_path):
     plt.show = lambda *args, **kwargs: _figures()
 
 def _run_program(path, args):
-    """(exit status, whether it ran out of memory)"""
+    """(exit status, what went wrong: "", "memory" or "module:<name>")"""
     sys.argv = [os.path.basename(path), *args]
-    status, memory = 0, False
+    status, kind = 0, ""
     try:
         import runpy
         runpy.run_path(path, run_name="__main__")
@@ -114,13 +115,17 @@ def _run_program(path, args):
         while tb is not None and tb.tb_frame.f_code.co_filename != path:
             tb = tb.tb_next
         traceback.print_exception(type(err), err, tb or err.__traceback__)
-        status, memory = 1, isinstance(err, MemoryError)
+        status = 1
+        if isinstance(err, MemoryError):
+            kind = "memory"
+        elif isinstance(err, ModuleNotFoundError):
+            kind = f"module:{err.name}"
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
         if "matplotlib.pyplot" in sys.modules:
             _figures()
-    return status, memory
+    return status, kind
 `;
 
 // path: absolute (FS.mkdirTree makes every folder from the root)
@@ -180,10 +185,10 @@ async function run({ base, name, code, args, files, font }) {
   post({ type: "status", text: "运行中…", running: true });
   const started = performance.now();
   const result = pyodide.globals.get("_run_program")(path, pyodide.toPy(args));
-  const [status, memory] = result.toJs();
+  const [status, kind] = result.toJs();
   result.destroy();
   flush();
-  post({ type: "done", status, memory, steps, seconds: (performance.now() - started) / 1000 });
+  post({ type: "done", status, kind, steps, seconds: (performance.now() - started) / 1000 });
 }
 
 self.onmessage = async (event) => {

@@ -176,8 +176,11 @@ class RunBox {
       case "done": {
         const seconds = msg.seconds.toFixed(1);
         if (msg.status === 0) this.finish("done", `完成，运行用时 ${seconds} 秒。`);
-        else if (msg.memory)
+        else if (msg.kind === "memory")
           this.finish("error", "内存不足：程序要的内存超过了浏览器给网页的上限（见上面的 MemoryError）。减小规模再试。");
+        else if (msg.kind.startsWith("module:"))
+          this.finish("error", `浏览器里没有 ${msg.kind.slice(7)} 这个包：页面里的 Python 只有标准库和 ` +
+            "numpy、scipy、matplotlib。用其他包请在自己的电脑上运行。");
         else this.finish("error", `程序出错退出（退出码 ${msg.status}），错误信息见上。`);
         this.el.dataset.firstOutputMs = String(Math.round(this.firstOutput ?? -1));
         this.el.dataset.steps = JSON.stringify(msg.steps);

