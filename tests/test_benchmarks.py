@@ -17,6 +17,7 @@ from bench_page import (
     lighthouse_table,
     load_results,
     section,
+    sub_targets,
     target_met,
 )
 from benchkit import ROOT, missing_fields, scripts
@@ -130,6 +131,37 @@ def test_page_section_embeds_the_chart_lazily_with_its_size():
     data = next(r for r in load_results() if r["peers"])
     text = section(data, ("assets/benchmarks/x.svg", 672, 163))
     assert "(assets/benchmarks/x.svg){ loading=lazy decoding=async width=672 height=163 }" in text
+
+
+def test_a_missed_sub_target_is_never_shown_as_met():
+    """The ratio is within bounds, but one verdict the result records is false."""
+    result = {"ratio": {"p": 1.4},
+              "target": {"vs": "p", "ratio_at_most": 3.0, "met": {"a": True, "b": False}}}
+    assert target_met(result) is False
+    line = next(ln for ln in section({**BASE, **result}, None).split("\n")
+                if ln.startswith("**目标："))
+    assert "**结果：** ❌ 未达到" in line
+    assert "`a` ✅ 达到" in line and "`b` ❌ 未达到" in line
+    assert "met" not in line.split("**结果：**")[0]  # the verdicts are not repeated as data
+    assert target_met({**result, "target": {**result["target"], "met": {"a": True}}}) is True
+    assert target_met({**result, "target": {**result["target"], "met": {"a": None}}}) is None
+
+
+BASE = {"name": "x", "title": "x", "metric": "m", "unit": "s", "higher_is_better": False,
+        "ours": 1.0, "peers": {"p": 1.0}, "quality": {}, "config": {},
+        "machine": {}, "measured_at": "", "quick": False}
+
+
+def test_the_page_never_shows_a_committed_false_verdict_as_met():
+    for data in load_results():
+        line = next(ln for ln in section(data, None).split("\n") if ln.startswith("**目标："))
+        subs = sub_targets(data)
+        if False in subs.values():
+            assert "✅ 达到" not in line.split("（")[0], (data["name"], line)
+        for key, verdict in subs.items():
+            if key:
+                shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[verdict]
+                assert f"`{key}` {shown}" in line, (data["name"], key)
 
 
 def test_target_verdict_follows_the_ratio():

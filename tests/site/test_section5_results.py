@@ -1,0 +1,60 @@
+"""§5's results on the built page come from benchmarks/results/cnn.json
+(hooks/section5_results.py): every run, the verdicts, the curves and the confusion matrix."""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+from bs4 import BeautifulSoup
+from sitebuild import ROOT
+
+CNN = json.loads((ROOT / "benchmarks/results/cnn.json").read_text(encoding="utf-8"))
+
+
+def page(site) -> BeautifulSoup:
+    return BeautifulSoup((site / "project/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+
+
+def results_table(doc):
+    return next(t for t in doc.select("article table") if "测试准确率" in t.get_text())
+
+
+def test_every_run_of_the_results_file_is_a_row(site):
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in results_table(page(site)).find_all("tr")[1:]]
+    for name in ("mnist", "fashion", "digits"):
+        part = CNN["parts"][name]
+        runs = part.get("runs") or [part["run"]]
+        for r in runs:
+            assert any(row[2] == str(r["seed"]) and row[3] == f"{100 * r['test_accuracy']:.2f}%"
+                       for row in rows), (name, r["seed"])
+        if len(runs) > 1:
+            mean = statistics.mean(r["test_accuracy"] for r in runs)
+            assert any(row[2] == "平均" and row[3] == f"{100 * mean:.2f}%" for row in rows)
+    mnist_train, mnist_test = CNN["parts"]["mnist"]["train_test"]
+    assert (mnist_train, mnist_test) == (60000, 10000)
+    assert any(row[1] == "48,000 / 12,000 / 10,000" for row in rows)
+
+
+def test_the_verdicts_are_the_results_files(site):
+    text = page(site).get_text()
+    met = CNN["target"]["met"]
+    for key, label in (("mnist", "完整 MNIST"), ("fashion_mnist", "Fashion-MNIST")):
+        shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[met[key]]
+        assert any(line.startswith(label) and line.endswith(shown)
+                   for line in text.split("\n")), (key, shown)
+
+
+def test_curves_and_confusion_matrix(site):
+    doc = page(site)
+    img = doc.select_one('img[src$="section5-mnist-curves.svg"]')
+    assert img is not None and img.get("width") and img.get("height")
+    assert (site / "assets/benchmarks/section5-mnist-curves.svg").is_file()
+    matrix = CNN["parts"]["mnist"]["runs"][0]["confusion_matrix"]
+    assert sum(map(sum, matrix)) == 10000
+    table = next(t for t in doc.select("article table") if "召回率" in t.get_text())
+    diagonal = [tr.find_all("td")[i + 1].get_text(strip=True)
+                for i, tr in enumerate(table.find_all("tr")[1:])]
+    assert diagonal == [str(matrix[i][i]) for i in range(10)]
