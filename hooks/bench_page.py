@@ -250,6 +250,21 @@ _results: list[dict] = []
 _charts: dict[str, tuple[str, int, int]] = {}  # result name -> (url, width, height)
 
 
+def add_svg(files: Files, config, uri: str, svg: bytes) -> tuple[int, int]:
+    """Add a generated chart to the site; its size in CSS pixels, for the <img>."""
+    files.append(File.generated(config, uri, content=svg))
+    return chart_size(svg)
+
+
+def marker_page(markdown: str, page, src: str, marker: str) -> bool:
+    """Whether ``page`` is ``docs/src``; then it must hold ``marker``."""
+    if page.file.src_uri != src:
+        return False
+    if marker not in markdown:
+        raise PluginError(f"docs/{src} lacks the marker {marker}")
+    return True
+
+
 def on_files(files: Files, config) -> Files:
     global _results
     _results = load_results()
@@ -257,17 +272,13 @@ def on_files(files: Files, config) -> Files:
     for result in _results:
         if result["peers"]:
             uri = f"assets/benchmarks/{result['name']}.svg"
-            svg = chart_svg(result)
-            files.append(File.generated(config, uri, content=svg))
-            _charts[result["name"]] = (uri, *chart_size(svg))
+            _charts[result["name"]] = (uri, *add_svg(files, config, uri, chart_svg(result)))
     return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if page.file.src_uri != PAGE:
+    if not marker_page(markdown, page, PAGE, MARKER):
         return markdown
-    if MARKER not in markdown:
-        raise PluginError(f"docs/{PAGE} lacks the marker {MARKER}")
     if not _results:
         body = "尚无基准测试结果：运行 `make bench` 后重新构建。"
     else:

@@ -14,9 +14,9 @@ import json
 import statistics
 from pathlib import Path
 
-from bench_page import chart_size  # hooks/bench_page.py: the 性能 page's charts
+from bench_page import add_svg, marker_page  # hooks/bench_page.py: the 性能 page
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "cnn.json"
@@ -135,17 +135,13 @@ def on_files(files: Files, config) -> Files:
                           "`python -m benchmarks.cnn`")
     runs = _runs(_cnn["parts"], "mnist")
     if all("history" in r for r in runs):
-        svg = curves_svg(runs)
-        files.append(File.generated(config, CURVES, content=svg))
-        _curves = chart_size(svg)
+        _curves = add_svg(files, config, CURVES, curves_svg(runs))
     return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if page.file.src_uri != PAGE:
+    if not marker_page(markdown, page, PAGE, MARKER):
         return markdown
-    if MARKER not in markdown:
-        raise PluginError(f"docs/{PAGE} lacks the marker {MARKER}")
     if not _cnn:
         return markdown.replace(MARKER, "尚无结果：运行 `python -m benchmarks.cnn` 后重新构建。")
     mnist = _runs(_cnn["parts"], "mnist")
