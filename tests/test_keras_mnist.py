@@ -36,6 +36,24 @@ def test_model_matches_the_article_and_builds_without_warnings():
     assert model.layers[-1].activation.__name__ == "softmax"
 
 
+def test_the_improved_model_adds_only_shifts_and_dropout():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = km.build_improved_model()
+    assert [str(w.message) for w in caught] == []
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["RandomTranslation", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D",
+                     "Conv2D", "Flatten", "Dense", "Dropout", "Dense"]
+    assert model.count_params() == 93_322  # neither addition has weights
+    assert [type(la).__name__ for la in km.build_improved_model(0, 0).layers] == [
+        type(la).__name__ for la in km.build_model().layers]
+    # the shifts act in training only: at inference the model sees the image as it is
+    x = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+    shift = model.layers[0]
+    assert np.array_equal(np.asarray(shift(x, training=False)), x)
+    assert not np.array_equal(np.asarray(shift(x, training=True)), x)
+
+
 def test_the_printed_code_warns_under_keras3():
     """Why the page changes `input_shape=`: Keras 3 warns about it on a layer."""
     with pytest.warns(UserWarning, match="input_shape"):

@@ -49,12 +49,29 @@ def test_the_verdicts_are_the_results_files(site):
 
 def test_curves_and_confusion_matrix(site):
     doc = page(site)
-    img = doc.select_one('img[src$="section5-mnist-curves.svg"]')
+    img = doc.select_one('img[src$="mnist-curves.svg"]')
     assert img is not None and img.get("width") and img.get("height")
-    assert (site / "assets/benchmarks/section5-mnist-curves.svg").is_file()
+    assert (site / "assets/section5/mnist-curves.svg").is_file()
     matrix = CNN["parts"]["mnist"]["runs"][0]["confusion_matrix"]
     assert sum(map(sum, matrix)) == 10000
     table = next(t for t in doc.select("article table") if "召回率" in t.get_text())
     diagonal = [tr.find_all("td")[i + 1].get_text(strip=True)
                 for i, tr in enumerate(table.find_all("tr")[1:])]
     assert diagonal == [str(matrix[i][i]) for i in range(10)]
+
+
+def test_the_improved_run_shows_each_change_and_every_seed(site):
+    better = CNN["parts"]["improved"]
+    text = page(site).get_text()
+    assert f"验证准确率在第 {better['chosen_epochs']} 个周期最高" in text
+    val = better["selection"]["val_accuracy"]
+    assert better["chosen_epochs"] == val.index(max(val)) + 1  # chosen on the hold-out
+    for change, r in better["alone"].items():
+        assert change in text and f"{100 * r['test_accuracy']:.2f}%" in text
+    mean = statistics.mean(r["test_accuracy"] for r in better["runs"])
+    assert f"{100 * mean:.2f}%" in text
+    assert {r["seed"] for r in better["runs"]} == {0, 1, 2}
+    assert all(r["epochs"] == better["chosen_epochs"] for r in better["runs"])
+    shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[CNN["target"]["met"]["mnist_improved"]]
+    assert any(line.startswith("目标：三个种子的平均测试准确率 ≥ 99.30%") and line.endswith(shown)
+               for line in text.split("\n"))
