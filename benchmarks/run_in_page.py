@@ -55,18 +55,11 @@ class Bytes:
 
     def __init__(self, page):
         self.total = 0
-        self.cached = 0
         page.on("requestfinished", self._done)
 
     def _done(self, request):
-        response = request.response()
         sizes = request.sizes()
-        if response is not None and response.status == 304:
-            self.cached += 1
-        body = sizes["responseBodySize"]
-        if body <= 0:
-            self.cached += 1
-        self.total += max(body, 0) + max(sizes["responseHeadersSize"], 0)
+        self.total += max(sizes["responseBodySize"], 0) + max(sizes["responseHeadersSize"], 0)
 
 
 def measure(playwright, url: str) -> dict:

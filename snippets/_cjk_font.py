@@ -23,7 +23,8 @@ SYSTEM_FAMILIES = [
 PACKAGED_FONT = "cvttf_NotoSansCJK_Regular"
 
 
-def _packaged_font() -> Path | None:
+def packaged_font() -> Path | None:
+    """The font file of the PyPI package cvttf-NotoSansCJK-Regular, if installed."""
     spec = importlib.util.find_spec(PACKAGED_FONT)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -44,7 +45,7 @@ def use_cjk_font() -> str:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     family = next((name for name in SYSTEM_FAMILIES if name in installed), None)
     if family is None:
-        path = _packaged_font()
+        path = packaged_font()
         if path is None:
             raise RuntimeError(
                 "no CJK font found: install one (e.g. Debian fonts-noto-cjk) or "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import mimetypes
 import re
 import threading
 from collections.abc import Iterator
@@ -71,6 +72,13 @@ def pages(site: Path) -> list[str]:
     return sorted(found, key=lambda p: (p.count("/"), p))
 
 
+def gzipped(path: str) -> bool:
+    """Whether the file is sent gzip-compressed (by its type, as GitHub Pages decides)."""
+    ext = Path(path).suffix.lower()
+    ctype = _Handler.extensions_map.get(ext) or mimetypes.guess_type(path)[0] or ""
+    return ctype.startswith(COMPRESSIBLE)
+
+
 class _Handler(SimpleHTTPRequestHandler):
     prefix = "/"
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
@@ -121,7 +129,7 @@ class _Handler(SimpleHTTPRequestHandler):
         ctype = self.guess_type(str(target))
         if ctype.startswith("text/") and "charset" not in ctype:
             ctype += "; charset=utf-8"
-        gz = "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(COMPRESSIBLE)
+        gz = "gzip" in self.headers.get("Accept-Encoding", "") and gzipped(str(target))
         if gz:
             body = gzip.compress(body, compresslevel=6, mtime=0)
         self.send_response(status)

@@ -89,7 +89,7 @@ def test_the_plot_font_draws_every_gb2312_character_and_the_minus_sign(site):
     cmap = TTFont(path).getBestCmap()
     text = hook.gb2312_text()
     assert len(text) > 7000 and set("梯度下降卷积\u2212≤→αβ") <= set(text)
-    source = TTFont(hook.cjk_font_source(), lazy=True).getBestCmap()
+    source = TTFont(hook.packaged_font(), lazy=True).getBestCmap()
     wanted = {ord(c) for c in text} & set(source)
     assert wanted <= set(cmap), "the subset lost characters the source font draws"
     assert all(ord(c) in cmap for c in "梯度下降（）：，。、\u2212≤→αβλ∑·A1")
