@@ -9,7 +9,9 @@ same output after any kind of navigation.
   the inside of each element is replaced by KaTeX's HTML.
 * Notebook pages (mkdocs-jupyter): the Markdown cells keep ``$…$`` / ``$$…$$`` in their
   text; they are split the way KaTeX's auto-render does it (braces balanced, code,
-  ``<pre>``, scripts, styles and the copy buttons' source text left alone).
+  ``<pre>``, scripts, styles and the copy buttons' source text left alone) and become
+  arithmatex elements (``notebook_math``; hooks/search_index.py does this earlier, so
+  that the search index can leave them out).
 
 A formula KaTeX cannot typeset (unbalanced braces, unknown command…) fails the build
 with the page and the formula named, so it never reaches readers as red text.
@@ -29,12 +31,15 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER = Path(__file__).resolve().with_name("katex_render.cjs")
 
-ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+# (hooks/search_index.py may have marked the element for the search index)
+ARITHMATEX = re.compile(r'<(span|div) class="arithmatex"(?: data-search-exclude="")?>(.*?)</\1>',
+                        re.S)
 # Markup that is not prose: left untouched when looking for $…$ in notebook cells.
 # mkdocs-jupyter keeps each code cell's source a second time, as escaped text in a
 # hidden <div class="clipboard-copy-txt"> that its copy button copies: code, not prose.
 NOT_PROSE = re.compile(
     r"<(script|style|pre|code|textarea|svg)\b.*?</\1\s*>"
+    r"|<(span|div) class=\"arithmatex\"[^>]*>.*?</\2>"
     r"|<div\b[^>]*\bclass=\"clipboard-copy-txt\"[^>]*>.*?</div\s*>"
     r"|<!--.*?-->|<[^>]*>", re.S | re.I)
 # auto-render's delimiters, in its order: the longer ones first
@@ -121,27 +126,45 @@ def split_math(text: str) -> list[tuple[str, str | tuple[str, bool]]]:
     return parts
 
 
+def _as_arithmatex(text: str) -> str:
+    parts = split_math(text)
+    if not any(kind == "math" for kind, _ in parts):
+        return text
+    out = []
+    for kind, value in parts:
+        if kind == "text":
+            out.append(value)
+        else:
+            tex, display = value
+            left, right = ("\\[", "\\]") if display else ("\\(", "\\)")
+            out.append(f'<span class="arithmatex">{left}{html.escape(tex, quote=False)}'
+                       f'{right}</span>')
+    return "".join(out)
+
+
+def notebook_math(output: str) -> str:
+    """A notebook page's ``$…$`` (and the other delimiters) in its Markdown cells' prose
+    rewritten as arithmatex elements, the form Markdown pages have (code, ``<pre>``,
+    scripts, styles and the copy buttons' source text left alone)."""
+    start = output.find(NOTEBOOK_MARK)
+    if start == -1:
+        return output
+    pieces, pos = [output[:start]], start
+    for tag in NOT_PROSE.finditer(output, start):
+        pieces += [_as_arithmatex(output[pos:tag.start()]), tag.group(0)]
+        pos = tag.end()
+    pieces.append(_as_arithmatex(output[pos:]))
+    return "".join(pieces)
+
+
 def typeset(output: str, where: str) -> str:
     """The page's HTML with every formula typeset; PluginError naming ``where`` and the
     formulas KaTeX rejects."""
-    # 1. arithmatex elements
+    output = notebook_math(output)
     found = [(m, _arithmatex_tex(m.group(2), m.group(1))) for m in ARITHMATEX.finditer(output)]
-    # 2. $…$ in notebook prose (only after the notebook wrapper starts)
-    prose: list[tuple[int, int, list]] = []
-    start = output.find(NOTEBOOK_MARK)
-    if start != -1:
-        pos = start
-        for tag in NOT_PROSE.finditer(output, start):
-            if tag.start() > pos:
-                parts = split_math(output[pos:tag.start()])
-                if any(kind == "math" for kind, _ in parts):
-                    prose.append((pos, tag.start(), parts))
-            pos = tag.end()
-    formulas = [f for _, f in found] + [v for _, _, parts in prose
-                                        for kind, v in parts if kind == "math"]
-    if not formulas:
+    if not found:
         return output
-    results = iter(render(formulas))
+    results = iter(render([f for _, f in found]))
     bad: list[str] = []
     edits: list[tuple[int, int, str]] = []
     for m, (tex, _) in found:
@@ -150,17 +173,6 @@ def typeset(output: str, where: str) -> str:
             bad.append(f"{tex}  ({error})")
             continue
         edits.append((m.start(2), m.end(2), rendered))
-    for begin, end, parts in prose:
-        out = []
-        for kind, value in parts:
-            if kind == "text":
-                out.append(value)
-                continue
-            rendered, error = next(results)
-            if error:
-                bad.append(f"{value[0]}  ({error})")
-            out.append(rendered or "")
-        edits.append((begin, end, "".join(out)))
     if bad:
         raise PluginError(f"{where}: KaTeX cannot typeset {len(bad)} formula(s):\n  "
                           + "\n  ".join(bad))

@@ -209,9 +209,9 @@ def test_chinese_search_puts_the_explaining_page_first(open_page, base_url):
     for query, expected in EXPECTED_FIRST.items():
         hrefs = _search(page, query)
         pages = [urlsplit(h).path for h in hrefs]
-        want = urlsplit(base_url + expected).path
-        if not pages or pages[0] != want:
-            wrong[query] = f"want {want}, got {pages[:4]}"
+        want = [urlsplit(base_url + e).path for e in expected]
+        if not pages or pages[0] not in want:
+            wrong[query] = f"want {' or '.join(want)}, got {pages[:4]}"
     assert not wrong, wrong
     assert not watch.problems(), watch.problems()
 

@@ -75,7 +75,7 @@ def test_notebook_copy_buttons_copy_the_code_cell_exactly(site):
         sources = ["".join(cell["source"]) for cell in notebook["cells"]
                    if cell["cell_type"] == "code"
                    and "inlined-code" not in cell["metadata"].get("tags", [])]
-        copied = re.findall(r'<div class="clipboard-copy-txt" id="cell-\d+">(.*?)</div>',
+        copied = re.findall(r'<div class="clipboard-copy-txt"[^>]* id="cell-\d+">(.*?)</div>',
                             built, re.S)
         assert [html.unescape(text) for text in copied] == sources, page.parent.name
         code_with_dollars += sum(re.search(r"\$[^$\n]+\$", s) is not None for s in sources)
