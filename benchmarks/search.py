@@ -2,7 +2,7 @@
 search box in Debian's chromium, and how often the page that explains a concept is first.
 
 The built site is served on 127.0.0.1 the way GitHub Pages serves it.  For every query of
-``tests/search_expectations.py`` (the development set), each repeat types the query but its
+``tools/search_expectations.py`` (the development set), each repeat types the query but its
 last character, waits for those results, then types the last character; the time runs in
 the page from that key's ``keyup`` (what Material's search listens for) to the change of
 the result list that answers it.  The first result and the rank of the expected page are
@@ -22,18 +22,15 @@ from __future__ import annotations
 import gzip
 import re
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchkit import ROOT, quick, write_result
+from benchkit import quick, write_result
 from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, goto
+from search_expectations import EXPECTED_FIRST
 from sitebuild import built_site
 from siteserver import serve
-
-sys.path.insert(0, str(ROOT / "tests"))
-from search_expectations import EXPECTED_FIRST  # noqa: E402
 
 GOAL_MS, GOAL_INDEX_BYTES, GOAL_FIRST, GOAL_MRR = 300.0, 626_000, 0.95, 0.97
 BOX = "input.md-search__input"
@@ -71,9 +68,10 @@ def type_and_time(page, query: str) -> tuple[float, list[str]]:
     page.keyboard.type(query[:-1], delay=10)
     page.wait_for_timeout(300)  # the results for all but the last character
     page.evaluate(WATCH)
-    page.keyboard.press(query[-1]) if query[-1].isascii() else page.keyboard.insert_text(
-        query[-1])
-    if not query[-1].isascii():
+    if query[-1].isascii():
+        page.keyboard.press(query[-1])
+    else:
+        page.keyboard.insert_text(query[-1])
         page.keyboard.press("End")  # insert_text sends no keyup: a real one, as an IME commit
     page.wait_for_function("() => window.__searchMs !== null", timeout=10_000)
     page.wait_for_timeout(100)  # the rest of the list
