@@ -2,7 +2,8 @@
 search box in Debian's chromium, and how often the page that explains a concept is first.
 
 The built site is served on 127.0.0.1 the way GitHub Pages serves it.  For every query of
-``tools/search_expectations.py`` (the development set), each repeat types the query but its
+``tools/search_expectations.py`` (the development set, which the tests also check, and the
+held-out set, which they do not), each repeat types the query but its
 last character, waits for those results, then types the last character; the time runs in
 the page from that key's ``keyup`` (what Material's search listens for) to the change of
 the result list that answers it.  The first result and the rank of the expected page are
@@ -12,7 +13,7 @@ Peer: the same site with Material's own search worker (the page's config left as
 writes it, without workers/search-zh.js), measured in the same run.
 Goals: results within 300 ms of the last keystroke (median and 90th percentile); the index
 a reader downloads no larger than 626 KB; the expected page first for ≥ 95 % of the
-queries, mean reciprocal rank ≥ 0.97.
+queries of both sets together, mean reciprocal rank ≥ 0.97.
 
 Run: python -m benchmarks.search        (SITE_DIR=<built site> reuses a build)
 """
@@ -28,11 +29,12 @@ from urllib.parse import urlsplit
 
 from benchkit import quick, write_result
 from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, goto
-from search_expectations import EXPECTED_FIRST
+from search_expectations import EXPECTED_FIRST, HELD_OUT
 from sitebuild import built_site
 from siteserver import serve
 
 GOAL_MS, GOAL_INDEX_BYTES, GOAL_FIRST, GOAL_MRR = 300.0, 626_000, 0.95, 0.97
+SETS = {"development": EXPECTED_FIRST, "held_out": HELD_OUT}
 BOX = "input.md-search__input"
 LINKS = ".md-search-result__list > .md-search-result__item > a"
 OURS = re.compile(r"<script>\(\(\) => \{\s*const el = document\.getElementById\(\"__config\"\).*?"
@@ -88,23 +90,35 @@ def measure(playwright, base: str, theme_only: bool, repeats: int) -> dict:
             page.route(re.compile(r".*/$"), material_only)
         goto(page, base + "background/")
         root = urlsplit(base).path
-        times, first, rr = [], 0, 0.0
-        for query, expected in EXPECTED_FIRST.items():
-            want = {root + e for e in expected}
-            for _ in range(repeats):
-                ms, pages = type_and_time(page, query)
-                times.append(ms)
-            rank = next((i + 1 for i, p in enumerate(dict.fromkeys(pages)) if p in want), None)
-            first += rank == 1
-            rr += 1 / rank if rank else 0.0
-        n = len(EXPECTED_FIRST)
+        times, ranks = [], {}
+        for name, queries in SETS.items():
+            for query, expected in queries.items():
+                want = {root + e for e in expected}
+                for _ in range(repeats):
+                    ms, pages = type_and_time(page, query)
+                    times.append(ms)
+                ranks[name, query] = next(
+                    (i + 1 for i, p in enumerate(dict.fromkeys(pages)) if p in want), None)
         times.sort()
-        return {"median_ms": statistics.median(times),
-                "p90_ms": times[min(len(times) - 1, int(0.9 * len(times)))],
-                "max_ms": times[-1], "first_hit": first / n, "mrr": rr / n,
-                "queries": n, "timed": len(times)}
+        out = {"median_ms": statistics.median(times),
+               "p90_ms": times[min(len(times) - 1, int(0.9 * len(times)))],
+               "max_ms": times[-1], "timed": len(times),
+               "misses": {f"{name}: {q}": r for (name, q), r in ranks.items() if r != 1}}
+        for name in (*SETS, "all"):
+            got = [r for (n, _), r in ranks.items() if name in (n, "all")]
+            out[name] = {"first_hit": sum(r == 1 for r in got) / len(got),
+                         "mrr": sum(1 / r for r in got if r) / len(got), "queries": len(got)}
+        return out
     finally:
         browser.close()
+
+
+def quality(m: dict) -> dict:
+    out = {}
+    for name, label in (("all", "两组合计"), ("development", "开发组"), ("held_out", "留出组")):
+        out[f"{label}首条命中率"] = round(m[name]["first_hit"], 3)
+        out[f"{label} MRR"] = round(m[name]["mrr"], 3)
+    return {**out, "90 分位 ms": round(m["p90_ms"], 1), "最慢 ms": round(m["max_ms"], 1)}
 
 
 def main() -> None:
@@ -122,13 +136,14 @@ def main() -> None:
     index_bytes, index_gzip = len(index), len(gzip.compress(index, 9))
     met = {"latency": ours["median_ms"] <= GOAL_MS and ours["p90_ms"] <= GOAL_MS,
            "index_size": index_bytes <= GOAL_INDEX_BYTES,
-           "first_hit": ours["first_hit"] >= GOAL_FIRST, "mrr": ours["mrr"] >= GOAL_MRR}
+           "first_hit": ours["all"]["first_hit"] >= GOAL_FIRST,
+           "mrr": ours["all"]["mrr"] >= GOAL_MRR}
     peer = "Material 自带的搜索 worker（同一站点、同一索引）"
     write_result(
         "search",
         title="中文搜索：最后一次按键到结果，首条命中率",
-        metric="ms from the last keystroke to the result list, development queries "
-               "(median)",
+        metric="ms from the last keystroke to the result list, development and held-out "
+               "queries (median)",
         unit="ms",
         higher_is_better=False,
         ours=round(ours["median_ms"], 1),
@@ -138,17 +153,11 @@ def main() -> None:
                 "at_least": {"first_hit": GOAL_FIRST, "mrr": GOAL_MRR},
                 "note": "results ≤ 300 ms after the last keystroke (median and p90); index "
                         "≤ 626 KB; the explaining page first for ≥ 95 % of the development "
-                        "queries, MRR ≥ 0.97",
+                        "and held-out queries together, MRR ≥ 0.97",
                 "met": met},
-        quality={"ours": {"首条命中率": round(ours["first_hit"], 3),
-                          "平均倒数排名（MRR）": round(ours["mrr"], 3),
-                          "90 分位 ms": round(ours["p90_ms"], 1),
-                          "最慢 ms": round(ours["max_ms"], 1)},
-                 peer: {"首条命中率": round(theme["first_hit"], 3),
-                        "平均倒数排名（MRR）": round(theme["mrr"], 3),
-                        "90 分位 ms": round(theme["p90_ms"], 1),
-                        "最慢 ms": round(theme["max_ms"], 1)}},
-        config={"queries": ours["queries"], "repeats": repeats,
+        quality={"ours": quality(ours), peer: quality(theme)},
+        config={"queries": {name: len(queries) for name, queries in SETS.items()},
+                "repeats": repeats, "misses (rank; None = not listed)": ours["misses"],
                 "index_bytes": index_bytes, "index_gzip_bytes": index_gzip,
                 "browser": "Debian chromium (headless), 1280×800"},
     )

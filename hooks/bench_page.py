@@ -218,7 +218,9 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
         lines.append(f"| {peer} | {fmt(value)} | {fmt(result['ratio'].get(peer))} |")
     lines += ["", verdict_line(result), ""]
     if result.get("quality"):
-        lines += ["质量指标：", "", "| 实现 | 指标 | 数值 |", "| --- | --- | ---: |"]
+        # a record of every metric, kept out of the search index like the configuration
+        lines += ["质量指标：", "", '<div class="bench-quality" data-search-exclude="" markdown>',
+                  "", "| 实现 | 指标 | 数值 |", "| --- | --- | ---: |"]
         for who, metrics in result["quality"].items():
             who_label = "本项目" if who == "ours" else who
             if isinstance(metrics, dict):
@@ -226,7 +228,7 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
                     lines.append(f"| {who_label} | `{key}` | {fmt(value)} |")
             else:
                 lines.append(f"| {who_label} | — | {fmt(metrics)} |")
-        lines.append("")
+        lines += ["", "</div>", ""]
     lines += lighthouse_table(result)
     if chart:
         url, width, height = chart
@@ -234,13 +236,18 @@ def section(result: dict, chart: tuple[str, int, int] | None) -> str:
                       f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
     m = result["machine"]
     lines += [
-        '??? info "配置与机器"',
+        # what pymdownx.details makes of ??? info, kept out of the search index: a reader
+        # searching a setting wants the page that explains it, not this record
+        '<details class="info" data-search-exclude="" markdown>',
+        "<summary>配置与机器</summary>",
         "",
-        f"    - 测量时间（UTC）：{result['measured_at']}",
-        f"    - CPU：{m.get('cpu')}，{m.get('cores')} 核；NumPy BLAS：{m.get('numpy_blas')}；"
+        f"- 测量时间（UTC）：{result['measured_at']}",
+        f"- CPU：{m.get('cpu')}，{m.get('cores')} 核；NumPy BLAS：{m.get('numpy_blas')}；"
         f"TensorFlow {m.get('tensorflow')}",
-        "    - 配置：",
-        *(f"        - {md_escape(str(k))}：{fmt(v)}" for k, v in result["config"].items()),
+        "- 配置：",
+        *(f"    - {md_escape(str(k))}：{fmt(v)}" for k, v in result["config"].items()),
+        "",
+        "</details>",
         "",
     ]
     return "\n".join(lines)

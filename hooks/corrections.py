@@ -198,7 +198,8 @@ def render_table(corrections: list[Correction], from_page: str = ERRATA_PAGE) ->
         row = [f'<span id="row-{c.id}"></span>[{c.id}]({link})', f"[{sd.cell(c.section)}]({link})"]
         rows.append([*row, badge, f"“{sd.cell(c.quote)}”", sd.cell(c.summary), sources])
     header = ["编号", "位置", "判定", "原文（摘录）", "勘误", "出处"]
-    return "\n".join(sd.table("errata-table", header, rows))
+    # each row repeats a note that sits beside the passage it corrects: search finds it there
+    return "\n".join(sd.table("errata-table", header, rows, searchable=False))
 
 
 def stats(data: Data) -> dict:

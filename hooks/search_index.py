@@ -11,13 +11,24 @@ our own pages' HTML before the plugin reads it, marks:
   result shows the formula as the text a screen reader reads (KaTeX's MathML), not TeX;
   the ``typeset`` plugin carries the heading into the table of contents;
 * 验证 boxes (admonitions of type ``success``): lists of the tests behind a section, and
-  test names in the prose (``<code>test_…</code>``).
+  test names in the prose (``<code>test_…</code>``);
+* every ``<div>`` or ``<details>`` that our own Markdown or hooks mark
+  ``data-search-exclude`` whole: lists that repeat what another page explains (the errata
+  table repeats each note shown beside the passage it corrects) and the configuration
+  dumps of the 性能 page.
 
 Sections headed 错误的输入 are marked in their Markdown (``{ data-search-exclude }``).
 
 The glossary (data/glossary.yml) names the concepts the pages explain; each Chinese name
 becomes a word of jieba, which the search plugin uses to split Chinese text into words,
 so that a concept is one word of the index (互相关, not 互相 + 关).
+
+The pages that teach an algorithm (§3 and §4, ``algorithms/*.md`` and ``math/*.md``
+but their overviews) rank above the pages that only mention it: the overviews, the
+biography, the project, the 性能 and 勘误 pages (Material's ``search.boost``, set here
+for all of them alike).  Without it, a section that names a concept in passing, as often
+as the one explaining it, ties with it: 负采样 on §3's overview, 链式法则 on micrograd's
+entry, 特征图 on the project page.
 
 Material's parser ends an exclusion at the first closing tag with the same name, so a
 container is excluded by marking every element inside it, not only the container.  The
@@ -37,6 +48,8 @@ from katex_prerender import notebook_math, render  # hooks/katex_prerender.py
 GLOSSARY = Path(__file__).resolve().parent.parent / "data" / "glossary.yml"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
+TEACHING = re.compile(r"(algorithms|math)/(?!index\.md$)[\w-]+\.md")
+TEACHING_BOOST = 10
 EXCLUDE = ' data-search-exclude=""'  # the form HTML serializers keep
 MARKS = re.compile(r' data-search-exclude(?:="[^"]*")?(?=[\s/>])')
 TEST_NAME = re.compile(r"<code>test_\w+</code>")
@@ -46,8 +59,8 @@ COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt"')
 MATH = re.compile(r'<(span|div) class="arithmatex">')
 HEADING = re.compile(r"<(h[1-6])\b[^>]*>.*?</\1>", re.S)
 HEADING_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
-ADMONITION = re.compile(r'<div class="admonition success">')
-DIV = re.compile(r"<(/?)div\b")
+CONTAINER = re.compile(r'<div class="admonition success">'
+                       r'|<(?:div|details)\b[^>]*\sdata-search-exclude\b[^>]*>')
 
 
 def exclude_all(fragment: str) -> str:
@@ -55,14 +68,15 @@ def exclude_all(fragment: str) -> str:
     return START_TAG.sub(lambda m: m.group(0) + EXCLUDE, fragment)
 
 
-def div_end(text: str, start: int) -> int:
-    """Index just past the ``</div>`` that closes the ``<div`` at ``start``."""
+def element_end(text: str, start: int) -> int:
+    """Index just past the end tag that closes the element whose start tag is at ``start``."""
+    name = re.match(r"<(\w+)", text[start:]).group(1)
     depth = 0
-    for m in DIV.finditer(text, start):
+    for m in re.compile(rf"<(/?){name}\b").finditer(text, start):
         depth += -1 if m.group(1) else 1
         if depth == 0:
             return text.index(">", m.end()) + 1
-    raise ValueError(f"unclosed <div> at {start}")
+    raise ValueError(f"unclosed <{name}> at {start}")
 
 
 def typeset_heading_math(heading: str) -> str:
@@ -87,8 +101,8 @@ def mark(content: str) -> str:
     content = PRE.sub(lambda m: m.group(0) + EXCLUDE, content)
     content = COPY_TEXT.sub(lambda m: m.group(0) + EXCLUDE, content)
     content = TEST_NAME.sub(lambda m: "<code" + EXCLUDE + m.group(0)[5:], content)
-    for m in reversed(list(ADMONITION.finditer(content))):
-        end = div_end(content, m.start())
+    for m in reversed(list(CONTAINER.finditer(content))):
+        end = element_end(content, m.start())
         content = content[:m.start()] + exclude_all(content[m.start():end]) + content[end:]
     return content
 
@@ -107,6 +121,12 @@ def on_config(config):
                 if HAN.search(name):
                     jieba.add_word(name)  # frequency chosen by jieba so that it is kept whole
     return config
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if TEACHING.fullmatch(page.file.src_uri):
+        page.meta.setdefault("search", {})["boost"] = TEACHING_BOOST
+    return markdown
 
 
 def on_page_content(html_text: str, page, config, files) -> str:

@@ -201,10 +201,15 @@ def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
     return f"{rel}#{anchor}" if anchor else rel
 
 
-def table(css_class: str, header: list[str], rows: list[list[str]]) -> list[str]:
-    """A Markdown table in a ``<div>`` that md_in_html parses (the class styles it)."""
+def table(css_class: str, header: list[str], rows: list[list[str]],
+          searchable: bool = True) -> list[str]:
+    """A Markdown table in a ``<div>`` that md_in_html parses (the class styles it).
+
+    ``searchable=False`` keeps the table out of the search index (hooks/search_index.py).
+    """
     body = ["| " + " | ".join(cells) + " |" for cells in [header, ["---"] * len(header), *rows]]
-    return [f'<div class="{css_class}" markdown>', "", *body, "", "</div>"]
+    exclude = "" if searchable else ' data-search-exclude=""'
+    return [f'<div class="{css_class}"{exclude} markdown>', "", *body, "", "</div>"]
 
 
 def cell(text: str) -> str:

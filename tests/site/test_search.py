@@ -83,6 +83,37 @@ def test_the_index_holds_prose_not_code_tex_or_test_lists(site):
     assert any("MirroredStrategy" in doc["text"] for doc in docs)
 
 
+def test_records_that_repeat_other_pages_stay_out_of_the_index(site):
+    """The errata table repeats every note shown beside the passage it corrects, and the
+    性能 page records every setting and metric: search leads to the note and to the page
+    that explains the setting."""
+    docs = {doc["location"]: doc["title"] + doc["text"] for doc in index(site)["docs"]}
+    errata = load_hook("corrections").Data.load().corrections
+    quoted = [c for c in errata if any(c.quote[:12] in text for loc, text in docs.items()
+                                       if loc.startswith("errata/"))]
+    assert not quoted, [c.id for c in quoted]
+    benchmarks = " ".join(text for loc, text in docs.items() if loc.startswith("benchmarks/"))
+    for record in ("validation_split", "测量时间", "mnist_test_accuracy_mean"):
+        assert record not in benchmarks, record
+    # the pages themselves are still found: their prose is indexed
+    assert "勘误" in docs["errata/"] and "目标" in benchmarks
+
+
+def test_a_word_the_index_splits_is_asked_for_part_by_part(site):
+    """llm.c is two words of the index (llm, c): a section must have both, or c* alone
+    would rank every page that names Convolution or CNN."""
+    results = search(site, ["llm.c", "log-sum-exp"])
+    assert results["llm.c"][0] == "karpathy/work/", results["llm.c"][:3]
+    assert results["log-sum-exp"][0] == "math/backpropagation/", results["log-sum-exp"][:3]
+
+
+def test_only_the_pages_that_teach_an_algorithm_are_boosted(site):
+    boosted = {doc["location"].split("#")[0] for doc in index(site)["docs"] if doc.get("boost")}
+    assert boosted == {"algorithms/word-embeddings/", "algorithms/rnn/", "algorithms/cnn/",
+                       "math/gradient-descent/", "math/backpropagation/",
+                       "math/convolution/"}
+
+
 def test_a_heading_formula_is_readable_in_search_results(site):
     title = next(doc["title"] for doc in index(site)["docs"]
                  if doc["location"].startswith("algorithms/rnn/#数据"))

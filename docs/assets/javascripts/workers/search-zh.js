@@ -22,10 +22,11 @@ const END = "\u3007";
 const HAN = /^\p{Script=Han}+$/u;
 let words = new Set();  // the index's Chinese words
 let longest = 0;  // characters in the longest of them
+let separator = /\s+/g;  // the index's (mkdocs.yml: plugins.search.separator)
 
 function setup(index) {
   // the index's words as Material makes them: tags dropped, split at the separator
-  const separator = new RegExp(index.config.separator, "g");
+  separator = new RegExp(index.config.separator, "g");
   words = new Set();
   for (const doc of index.docs)
     for (const field of [doc.title, doc.text])
@@ -76,10 +77,12 @@ function rewrite(query, every) {
   });
   if (!every) return out;
   // other words keep Material's prefix star: without it lunr would stem them (vanishing
-  // -> vanish), which the index does not do
-  return out.trim().split(/\s+/).map((w) => {
-    if (/^[+\-]/.test(w)) return w;
-    return "+" + (/[*~^]|\p{Script=Han}|\u3007$/u.test(w) ? w : w + "*");
+  // -> vanish), which the index does not do; a word the index splits (llm.c, log-sum-exp)
+  // is asked for part by part, each part required
+  return out.trim().split(/\s+/).flatMap((w) => {
+    if (/^[+\-]/.test(w)) return [w];
+    if (/[*~^]|\p{Script=Han}|\u3007$/u.test(w)) return ["+" + w];
+    return w.split(separator).filter(Boolean).map((part) => "+" + part + "*");
   }).join(" ");
 }
 
