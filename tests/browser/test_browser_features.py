@@ -178,6 +178,8 @@ META = ".md-search-result__meta"
 
 
 RESULT_LINKS = ".md-search-result__list > .md-search-result__item > a"
+TEX_OR_CODE = re.compile(r"\\[()\[\]]|\\(?:frac|sum|mathbf|text)\b|\$\$|^\s*(?:def|import) \w",
+                         re.M)
 
 
 def _search(page, query: str) -> list[str]:
@@ -212,6 +214,10 @@ def test_chinese_search_puts_the_explaining_page_first(open_page, base_url):
         want = [urlsplit(base_url + e).path for e in expected]
         if not pages or pages[0] not in want:
             wrong[query] = f"want {' or '.join(want)}, got {pages[:4]}"
+        # what the reader sees of the results: prose, not TeX or code
+        shown = page.inner_text(".md-search-result__list")
+        if TEX_OR_CODE.search(shown):
+            wrong[query] = f"a preview shows {TEX_OR_CODE.search(shown).group(0)!r}"
     assert not wrong, wrong
     assert not watch.problems(), watch.problems()
 
