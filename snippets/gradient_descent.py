@@ -6,6 +6,10 @@ Full-batch, stochastic (one example per step) and mini-batch variants; a stoppin
 on the gradient norm; the parameter and loss history for plotting; divergence
 (learning rate above 2/λ_max) reported as a ``DivergenceError``, never a silent NaN.
 
+Arguments are checked before any work (_checks.py): arrays may be lists, integers are
+read as floats; a complex, non-finite or misshapen array, a learning rate that is not a
+positive number, an unknown ``method`` (``KeyError``) raise an error naming the argument.
+
 Run: python gradient_descent.py [--samples 200] [--features 3] [--max-epochs 200]
          [--seed 0]
 """
@@ -16,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from _checks import check_array, check_choice, check_int, check_number
 from _cli import demo_parser, non_negative_int, positive_int, run
 
 METHODS = ("batch", "sgd", "minibatch")
@@ -46,20 +51,25 @@ class GDResult:
 # --8<-- [start:loss]
 def loss(theta, X, y):
     """J(θ) = ½ Σ_i (y_i − θ·x_i)².   X (n, d), y (n,), θ (d,)."""
+    theta, X, y = _check_point(theta, X, y)
     r = y - X @ theta                    # residuals, (n,)
     return 0.5 * float(r @ r)
 
 
 def gradient(theta, X, y):
     """∂J/∂θ = −Σ_i (y_i − θ·x_i) x_i = −Xᵀ(y − Xθ).   -> (d,)"""
+    theta, X, y = _check_point(theta, X, y)
     return -X.T @ (y - X @ theta)
 # --8<-- [end:loss]
 
 
 def max_stable_lr(X):
-    """2 / λ_max(XᵀX): full-batch gradient descent on J converges iff 0 < α < this."""
+    """2 / λ_max(XᵀX): full-batch gradient descent on J converges iff 0 < α < this.
+
+    X (n, d) or (n,); inf when X is all zeros (the gradient is 0: any α is stable)."""
     X = _as_design(X)
-    return 2.0 / float(np.linalg.eigvalsh(X.T @ X)[-1])
+    lam = float(np.linalg.eigvalsh(X.T @ X)[-1])
+    return 2.0 / lam if lam > 0 else float("inf")
 
 
 # --8<-- [start:gd]
@@ -74,8 +84,8 @@ def gradient_descent(X, y, lr, theta0=None, method="batch", batch_size=32,
     Stopping rule: after an epoch, stop when ‖∇J(θ)‖ ≤ tol · ‖∇J(θ_0)‖ (whole data set).
     Raises DivergenceError when the loss blows up (α too large: see max_stable_lr).
     """
-    scalar = np.ndim(X) == 1                                    # x_i and θ are numbers
-    X, y, theta = _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol)
+    X, y, theta, scalar = _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs,
+                                        tol, seed)      # scalar: x_i and θ are numbers
     n = len(y)
     step_size = {"batch": n, "sgd": 1, "minibatch": batch_size}[method]
     rng = np.random.default_rng(seed)
@@ -96,7 +106,7 @@ def gradient_descent(X, y, lr, theta0=None, method="batch", batch_size=32,
             with np.errstate(over="ignore", invalid="ignore"):
                 # θ_{t+1} = θ_t − α · ∂J_B/∂θ
                 theta = theta - lr * gradient(theta, X[idx], y[idx])
-                J = loss(theta, X, y)
+                J = loss(theta, X, y) if np.isfinite(theta).all() else np.inf  # overflowed
             thetas.append(theta.copy())
             losses.append(J)
             _check_divergence(losses, lr, X, method, result)
@@ -126,6 +136,8 @@ def _check_divergence(losses, lr, X, method, result):
 
 def make_data(n=100, d=2, noise=0.1, seed=0):
     """Synthetic linear data y = X θ* + noise; returns X (n, d), y (n,), θ* (d,)."""
+    check_int(n, "n", 1), check_int(d, "d", 1), check_int(seed, "seed", 0)
+    check_number(noise, "noise", 0)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d))
     theta_true = rng.normal(size=d)
@@ -135,39 +147,46 @@ def make_data(n=100, d=2, noise=0.1, seed=0):
 
 # -------------------------------------------------------------- argument checks
 def _as_design(X) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim == 1:
-        X = X[:, None]                   # scalar θ: x_i are numbers
-    if X.ndim != 2:
-        raise ValueError(f"X must be 1-D (n,) or 2-D (n, d), got shape {X.shape}")
-    return X
+    X = check_array(X, "X", (1, 2), "(n, d), or (n,) for a scalar θ")
+    return X[:, None] if X.ndim == 1 else X  # scalar θ: x_i are numbers
 
 
-def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol):
+def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     X = _as_design(X)
-    y = np.asarray(y, dtype=np.float64)
+    y = check_array(y, "y", 1, "(n,)")
+    if len(y) != len(X):
+        raise ValueError(f"y must have shape (n,) = ({len(X)},) to match X, got {y.shape}")
+    return X.astype(np.float64), y.astype(np.float64)
+
+
+def _check_point(theta, X, y):
+    """loss and gradient: X (n, d), y (n,), θ (d,), all finite."""
+    X = check_array(X, "X", 2, "(n, d)")
+    X, y = _check_data(X, y)
+    theta = check_array(theta, "theta", 1, f"(d,) = ({X.shape[1]},)")
+    if theta.shape != (X.shape[1],):
+        raise ValueError(f"theta must have shape (d,) = ({X.shape[1]},) to match X, "
+                         f"got {theta.shape}")
+    return theta.astype(np.float64), X, y
+
+
+def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol, seed):
+    X = check_array(X, "X", (1, 2), "(n, d), or (n,) for a scalar θ")
+    scalar = X.ndim == 1
+    X, y = _check_data(X, y)
     n, d = X.shape
-    if n == 0 or d == 0:
-        raise ValueError(f"X must not be empty, expected (n, d) with n, d >= 1, got {X.shape}")
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape (n,) = ({n},) to match X, got {y.shape}")
-    if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise ValueError("X and y must be finite (found NaN or inf)")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if method == "minibatch" and not (isinstance(batch_size, int) and 1 <= batch_size <= n):
-        raise ValueError(f"batch_size must be an integer in [1, n={n}], got {batch_size!r}")
-    if not (isinstance(max_epochs, int) and max_epochs >= 1):
-        raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
-    if not tol >= 0:
-        raise ValueError(f"tol must be >= 0, got {tol!r}")
-    theta = np.zeros(d) if theta0 is None else np.array(theta0, dtype=np.float64).reshape(-1)
-    if theta.shape != (d,) or not np.isfinite(theta).all():
-        raise ValueError(f"theta0 must be {d} finite number(s) (shape ({d},)), "
-                         f"got {np.shape(theta0)}")
-    return X, y, theta
+    check_number(lr, "lr", 0, above=True)
+    check_choice(method, "method", METHODS)
+    check_int(batch_size, "batch_size", 1, n if method == "minibatch" else None)
+    check_int(max_epochs, "max_epochs", 1)
+    check_number(tol, "tol", 0)
+    check_int(seed, "seed", 0)
+    if theta0 is None:
+        return X, y, np.zeros(d), scalar
+    theta = check_array(theta0, "theta0", (0, 1), f"(d,) = ({d},)").astype(np.float64)
+    if theta.size != d:
+        raise ValueError(f"theta0 must be {d} number(s), shape (d,) = ({d},), got {theta.shape}")
+    return X, y, theta.reshape(d), scalar
 
 
 def main(argv=None) -> None:

@@ -10,12 +10,15 @@ Run: python gradient_descent_tf.py [--samples 200] [--lr 0.004] [--epochs 50]
 from __future__ import annotations
 
 import numpy as np
+from _checks import check_int, check_number
 from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
+from gradient_descent import _check_data, _check_point
 
 
 # --8<-- [start:tf]
 def gradient_tf(theta, X, y):
     """∂J/∂θ by automatic differentiation.  θ (d,), X (n, d), y (n,) -> (d,)"""
+    theta, X, y = _check_point(theta, X, y)  # gradient()'s rules
     import tensorflow as tf
 
     theta = tf.Variable(np.asarray(theta, np.float64))
@@ -27,6 +30,7 @@ def gradient_tf(theta, X, y):
 
 def gradient_descent_tf(X, y, lr, epochs=100, batch_size=None, seed=0):
     """Full batch (batch_size=None) or mini-batch GD; returns θ (d,), losses (epochs+1,)."""
+    X, y = _check_tf_inputs(X, y, lr, epochs, batch_size, seed)
     import keras
     import tensorflow as tf
 
@@ -55,6 +59,17 @@ def gradient_descent_tf(X, y, lr, epochs=100, batch_size=None, seed=0):
                                      f"after {len(losses) - 1} epochs with lr={lr:g}")
     return theta.numpy(), np.array(losses)
 # --8<-- [end:tf]
+
+
+def _check_tf_inputs(X, y, lr, epochs, batch_size, seed):
+    """gradient_descent()'s rules; batch_size None means all n examples."""
+    X, y = _check_data(X, y)
+    check_number(lr, "lr", 0, above=True)
+    check_int(epochs, "epochs", 1)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", 1, len(y))
+    check_int(seed, "seed", 0)
+    return X, y
 
 
 def main(argv=None) -> None:

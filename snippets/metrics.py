@@ -5,14 +5,23 @@ Labels are integers 0..K-1.  Where a ratio is 0/0 (a class that is never predict
 has no precision; a class absent from y_true has no recall) the value is
 ``zero_division`` (0.0 by default, as ``sklearn.metrics`` with ``zero_division=0``).
 
+Arguments are checked before any work (see _checks.py): labels may be NumPy arrays,
+lists or tuples of integers (any integer dtype; not floats, bools or strings), 1-D,
+non-empty, in 0..K-1; ``num_classes`` is an integer >= 1; ``zero_division`` is 0, 1 or
+nan (an int or a float).  A wrong type raises ``TypeError``, a wrong value
+``ValueError``; the message names the argument.
+
 Run: python metrics.py [--true 0 0 1 2 ...] [--pred 0 1 1 2 ...] [--names A B C ...]
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from _checks import check_int, check_labels, check_number
 from _cli import demo_parser, non_negative_int, run
 
 
@@ -37,6 +46,9 @@ class Report:
     f1: np.ndarray  # (K,)
     support: np.ndarray  # (K,) number of true samples of each class
     accuracy: float
+
+    def __post_init__(self) -> None:
+        _check_report(self)  # fields given by hand: (K,) each, ratios in [0, 1] or nan
 
     @property
     def macro_precision(self) -> float:
@@ -86,11 +98,9 @@ def precision_recall_f1(
 
 
 def format_report(report: Report, class_names=None) -> str:
-    """A plain-text table like sklearn's classification_report."""
-    k = len(report.f1)
-    names = [str(c) for c in (class_names if class_names is not None else range(k))]
-    if len(names) != k:
-        raise ValueError(f"class_names has {len(names)} names for {k} classes")
+    """A plain-text table like sklearn's classification_report.  class_names: None (the
+    numbers 0..K-1) or K names (strings or integers) in a list, tuple or 1-D array."""
+    names = _check_format_args(report, class_names)
     width = max(8, *(len(n) for n in names))
     lines = [f"{'':>{width}} precision    recall        f1   support"]
     for i, name in enumerate(names):
@@ -107,42 +117,81 @@ def format_report(report: Report, class_names=None) -> str:
 
 
 # -------------------------------------------------------------- argument checks
-def _check_labels(y_true, y_pred, num_classes: int | None) -> tuple[np.ndarray, np.ndarray, int]:
+# the K x K matrix is indexed by true * K + pred in np.intp: K * K must fit
+MAX_CLASSES = math.isqrt(np.iinfo(np.intp).max)
+
+
+def _check_labels(y_true, y_pred, num_classes) -> tuple[np.ndarray, np.ndarray, int]:
     """Validate two label vectors up front; return them as np.intp (the index type
     np.bincount counts: 64-bit here, 32-bit in WebAssembly) and the number of classes."""
+    if num_classes is not None:
+        num_classes = check_int(num_classes, "num_classes", 1, MAX_CLASSES)
     arrays = []
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        y = np.asarray(y)
-        if y.ndim != 1:
-            hint = " (for scores or one-hot rows take argmax(axis=1) first)" if y.ndim == 2 else ""
-            raise ValueError(
-                f"{name} must be a 1-D array of class labels, got shape {y.shape}{hint}"
-            )
+        y = check_labels(y, name, num_classes, shape="(N,) of class labels (for scores or "
+                          "one-hot rows (N, K) take argmax(axis=1) first)")
         if y.size == 0:
             raise ValueError(f"{name} is empty: metrics need at least one sample")
-        if not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
-            raise ValueError(f"{name} must hold integer class labels, got dtype {y.dtype}")
-        arrays.append(y.astype(np.int64))
+        if y.max() >= MAX_CLASSES:
+            raise ValueError(f"{name} must hold labels < {MAX_CLASSES}, got {y.max()}")
+        arrays.append(y)
     y_true, y_pred = arrays
     if len(y_true) != len(y_pred):
         raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}")
     if num_classes is None:
         num_classes = int(max(y_true.max(), y_pred.max())) + 1
-    elif isinstance(num_classes, bool) or not isinstance(num_classes, int | np.integer):
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
-    if num_classes < 1:
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
-    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if y.min() < 0 or y.max() >= num_classes:
-            raise ValueError(
-                f"{name} has labels outside 0..{num_classes - 1}: min {y.min()}, max {y.max()}"
-            )
-    return y_true.astype(np.intp), y_pred.astype(np.intp), int(num_classes)
+    return y_true.astype(np.intp), y_pred.astype(np.intp), num_classes
 
 
-def _check_zero_division(zero_division):
-    if not (zero_division in (0.0, 1.0) or np.isnan(zero_division)):
+def _check_zero_division(zero_division) -> float:
+    if isinstance(zero_division, bool | np.bool_) or not isinstance(zero_division, numbers.Real):
+        raise TypeError(f"zero_division must be 0.0, 1.0 or nan, got "
+                        f"{type(zero_division).__name__} {zero_division!r}")
+    if not (zero_division in (0.0, 1.0) or math.isnan(zero_division)):
         raise ValueError(f"zero_division must be 0.0, 1.0 or nan, got {zero_division!r}")
+    return float(zero_division)
+
+
+def _check_report(report: Report) -> None:
+    """The fields of a Report: ratios (K,) in [0, 1] or nan, support (K,) counts >= 0."""
+    ratios = {}
+    for name in ("precision", "recall", "f1"):
+        a = np.asarray(getattr(report, name))
+        if a.dtype == bool or not (np.issubdtype(a.dtype, np.floating)
+                                   or np.issubdtype(a.dtype, np.integer)):
+            raise TypeError(f"{name} must be a 1-D array of ratios (K,), got dtype {a.dtype}")
+        a = a.astype(np.float64)
+        if a.ndim != 1 or a.size == 0 or not np.all(np.isnan(a) | ((a >= 0) & (a <= 1))):
+            raise ValueError(f"{name} must be a non-empty 1-D array (K,) of ratios in [0, 1] "
+                             f"or nan, got shape {a.shape}")
+        ratios[name] = a
+    k = len(ratios["precision"])
+    support = check_labels(report.support, "support", shape="(K,) of counts >= 0")
+    for name, a in (*ratios.items(), ("support", support)):
+        if a.shape != (k,):
+            raise ValueError(f"{name} must have shape (K,) = ({k},) like precision, "
+                             f"got {a.shape}")
+        object.__setattr__(report, name, a)  # frozen: store the checked arrays once
+    object.__setattr__(report, "accuracy", check_number(report.accuracy, "accuracy", 0, 1))
+
+
+def _check_format_args(report, class_names) -> list[str]:
+    if not isinstance(report, Report):
+        raise TypeError(f"report must be a Report from precision_recall_f1, "
+                        f"got {type(report).__name__}")
+    k = len(report.f1)
+    if class_names is None:
+        return [str(c) for c in range(k)]
+    if not isinstance(class_names, list | tuple | np.ndarray):  # a str is not a list of names
+        raise TypeError(f"class_names must be a list of {k} names, "
+                        f"got {type(class_names).__name__} {class_names!r:.40}")
+    names = list(class_names)
+    bad = [c for c in names if not isinstance(c, str | numbers.Integral) or isinstance(c, bool)]
+    if bad:
+        raise TypeError(f"class_names must hold strings or integers, got {bad[0]!r:.40}")
+    if len(names) != k:
+        raise ValueError(f"class_names has {len(names)} names for {k} classes")
+    return [str(c) for c in names]
 
 
 def main(argv=None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from badinput import bad_arrays, bad_integers, bad_names, bad_numbers, rejects
 from gradcheck import numerical_gradient, rel_error
 from gradient_descent import (
     ConvergenceWarning,
@@ -20,6 +21,9 @@ from gradient_descent import (
     make_data,
     max_stable_lr,
 )
+from gradient_descent_tf import gradient_descent_tf, gradient_tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
 
@@ -138,28 +142,82 @@ def test_deterministic_under_seed():
 X0, Y0 = np.ones((5, 2)), np.ones(5)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"X": np.ones((5, 2, 1))}, r"X must be 1-D \(n,\) or 2-D \(n, d\)"),
-    ({"y": np.ones(4)}, r"y must have shape \(n,\) = \(5,\)"),
-    ({"y": np.ones((5, 1))}, r"y must have shape"),
-    ({"X": np.ones((0, 2)), "y": np.ones(0)}, r"X must not be empty"),
-    ({"X": np.full((5, 2), np.nan)}, r"X and y must be finite"),
-    ({"y": np.array([1, 2, np.inf, 4, 5])}, r"X and y must be finite"),
-    ({"lr": 0.0}, r"lr must be a positive finite number"),
-    ({"lr": -0.1}, r"lr must be"),
-    ({"lr": np.nan}, r"lr must be"),
-    ({"method": "adam"}, r"method must be one of"),
-    ({"method": "minibatch", "batch_size": 0}, r"batch_size must be an integer in \[1, n=5\]"),
-    ({"method": "minibatch", "batch_size": 6}, r"batch_size"),
-    ({"max_epochs": 0}, r"max_epochs must be an integer >= 1"),
-    ({"tol": -1.0}, r"tol must be >= 0"),
-    ({"theta0": np.ones(3)}, r"theta0 must be 2 finite number\(s\) \(shape \(2,\)\)"),
-    ({"theta0": [np.nan, 0.0]}, r"theta0"),
+def gd_call(**bad):
+    args = {"X": X0, "y": Y0, "lr": 0.01, **bad}
+    return lambda: gradient_descent(**args)
+
+
+def gd_tf_call(**bad):
+    args = {"X": X0, "y": Y0, "lr": 0.01, **bad}
+    return lambda: gradient_descent_tf(**args)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), name=st.sampled_from(["X", "y"]))
+def test_gradient_descent_rejects_a_bad_array(data, name):
+    value = data.draw(bad_arrays({"X": (5, 2), "y": (5,)}[name]))
+    if name == "X" and isinstance(value, np.ndarray) and value.shape == (5,):
+        return  # (n,) is a design matrix for a scalar θ
+    rejects(gd_call(**{name: value}), name)
+    rejects(gd_tf_call(**{name: value}), name)  # the twin's rule is the same
+
+
+@settings(max_examples=40, deadline=None)
+@given(lr=bad_numbers(minimum=0, above=True), tol=bad_numbers(minimum=0),
+       max_epochs=bad_integers(minimum=1), seed=bad_integers(minimum=0),
+       batch_size=bad_integers(minimum=1, maximum=5), method=bad_names(("batch", "sgd",
+                                                                        "minibatch")))
+def test_gradient_descent_rejects_a_bad_setting(lr, tol, max_epochs, seed, batch_size, method):
+    rejects(gd_call(lr=lr), "lr")
+    rejects(gd_call(tol=tol), "tol")
+    rejects(gd_call(max_epochs=max_epochs), "max_epochs")
+    rejects(gd_call(seed=seed), "seed")
+    rejects(gd_call(method="minibatch", batch_size=batch_size), "batch_size")
+    rejects(gd_call(method=method), "method")
+    rejects(gd_tf_call(lr=lr), "lr")
+    rejects(gd_tf_call(epochs=max_epochs), "epochs")
+    rejects(gd_tf_call(seed=seed), "seed")
+    rejects(gd_tf_call(batch_size=batch_size), "batch_size")
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), name=st.sampled_from(["theta", "X", "y"]))
+def test_loss_and_gradient_reject_a_bad_array(data, name):
+    good = {"theta": np.zeros(2), "X": X0, "y": Y0}
+    value = data.draw(bad_arrays(np.shape(good[name])))
+    args = {**good, name: value}
+    for fn in (loss, gradient, gradient_tf):
+        rejects(lambda fn=fn: fn(**args), name)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"y": np.ones(4)}, "y must have shape (n,) = (5,) to match X"),
+    ({"theta0": np.ones(3)}, "theta0 must be 2 number(s)"),
 ])
-def test_bad_input(kwargs, match):
-    args = {"X": X0, "y": Y0, "lr": 0.01, **kwargs}
-    with pytest.raises(ValueError, match=match):
-        gradient_descent(**args)
+def test_arrays_that_do_not_fit_together(kwargs, name):
+    rejects(gd_call(**kwargs), name)
+
+
+def test_theta_must_match_X_in_loss_and_gradient():
+    for fn in (loss, gradient, gradient_tf):
+        rejects(lambda fn=fn: fn(np.zeros(3), X0, Y0), "theta must have shape (d,) = (2,)")
+
+
+def test_complex_input_is_an_error_not_its_real_part():
+    rejects(gd_call(X=X0 * 1j), "X")
+
+
+def test_max_stable_lr_of_zero_data_is_infinite():
+    """XᵀX = 0: the gradient is 0 everywhere, so no step size can diverge."""
+    assert max_stable_lr(np.zeros((3, 2))) == np.inf
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=bad_integers(minimum=1), noise=bad_numbers(minimum=0))
+def test_make_data_rejects_bad_sizes(n, noise):
+    rejects(lambda: make_data(n=n), "n")
+    rejects(lambda: make_data(d=n), "d")
+    rejects(lambda: make_data(noise=noise), "noise")
 
 
 # ------------------------------------------------------------------- TensorFlow
@@ -202,7 +260,7 @@ def test_tf_divergence_is_reported(gd_tf):
 
 # ------------------------------------------------------------- runs on its own
 def _run_alone(tmp_path, name, timeout):
-    for file in (name, "_cli.py"):  # _cli.py: the command line
+    for file in (name, "_cli.py", "_checks.py", "gradient_descent.py"):  # what it imports
         shutil.copy(SNIPPETS / file, tmp_path)
     res = subprocess.run([sys.executable, name], cwd=tmp_path, capture_output=True, text=True,
                          timeout=timeout)

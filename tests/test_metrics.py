@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import math
+import re
 import warnings
 
 import numpy as np
 import pytest
+from badinput import bad_integers, bad_labels, bad_numbers, rejects
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from metrics import accuracy, confusion_matrix, format_report, precision_recall_f1
+from metrics import (
+    MAX_CLASSES,
+    Report,
+    accuracy,
+    confusion_matrix,
+    format_report,
+    precision_recall_f1,
+)
 from sklearn import metrics as skm
 
 
@@ -133,31 +143,159 @@ def test_format_report_mentions_every_class():
         format_report(rep, class_names=["only one"])
 
 
-@pytest.mark.parametrize(
-    ("y_true", "y_pred", "kwargs", "match"),
-    [
-        ([], [], {}, "y_true"),
-        ([0, 1], [0], {}, "length"),
-        ([0.0, 1.0], [0, 1], {}, "y_true"),
-        ([0, 1], ["a", "b"], {}, "y_pred"),
-        ([[0.1, 0.9]], [1], {}, "y_true"),
-        ([0, 1], [0, 5], {"num_classes": 3}, "y_pred"),
-        ([0, -1], [0, 1], {}, "y_true"),
-        ([0, 1], [0, 1], {"num_classes": 0}, "num_classes"),
-        ([0, 1], [0, 1], {"num_classes": 2.0}, "num_classes"),
-        ([0, 1], [0, 1], {"zero_division": 0.5}, "zero_division"),
-    ],
+# ----------------------------------------------------------------- bad input
+def rejects_arg(call, name):
+    """``rejects``, and the message names ``name`` as a word."""
+    error = rejects(call, name)
+    message = str(error.args[0])
+    assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", message), message
+    return error
+
+
+GOOD = np.array([0, 1, 2, 2, 1, 0])
+
+
+def _labels_valid_without_num_classes(y) -> bool:
+    """bad_labels' too-large ids are fine when K is not given: K grows to fit them."""
+    return isinstance(y, np.ndarray) and y.dtype == np.int64 and y.shape == (6,) \
+        and y.min() >= 0
+
+
+def label_calls(name, y):
+    """Every public function with ``y`` as argument ``name`` and K = 3 where it is given."""
+    args = {"y_true": GOOD, "y_pred": GOOD, name: y}
+    calls = [lambda: confusion_matrix(**args, num_classes=3),
+             lambda: precision_recall_f1(**args, num_classes=3)]
+    if not _labels_valid_without_num_classes(y):
+        calls += [lambda: accuracy(**args), lambda: confusion_matrix(**args),
+                  lambda: precision_recall_f1(**args)]
+    return calls
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(["y_true", "y_pred"]), y=bad_labels((6,), 3))
+def test_bad_labels_are_rejected(name, y):
+    for call in label_calls(name, y):
+        rejects_arg(call, name)
+
+
+@settings(max_examples=40, deadline=None)
+@given(num_classes=bad_integers(minimum=1, maximum=MAX_CLASSES).filter(lambda v: v is not None))
+def test_a_bad_num_classes_is_rejected(num_classes):  # None is fine: K from the labels
+    rejects_arg(lambda: confusion_matrix(GOOD, GOOD, num_classes), "num_classes")
+    rejects_arg(lambda: precision_recall_f1(GOOD, GOOD, num_classes), "num_classes")
+
+
+BAD_ZERO_DIVISION = st.one_of(
+    bad_numbers(minimum=0, maximum=1).filter(lambda v: not (isinstance(v, float)
+                                                             and math.isnan(v))),
+    st.floats(min_value=0, max_value=1, exclude_min=True, exclude_max=True),
+    st.sampled_from(["warn", np.int64(2), np.float64(0.5)]),
 )
-def test_bad_input(y_true, y_pred, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        precision_recall_f1(y_true, y_pred, **kwargs)
 
 
-def test_bad_input_accuracy_and_confusion():
-    with pytest.raises(ValueError, match="y_pred"):
-        accuracy([0, 1], [[0, 1]])
-    with pytest.raises(ValueError, match="length"):
-        confusion_matrix([0, 1, 1], [0, 1])
+@settings(max_examples=40, deadline=None)
+@given(zero_division=BAD_ZERO_DIVISION)
+def test_a_bad_zero_division_is_rejected(zero_division):
+    rejects_arg(lambda: precision_recall_f1(GOOD, GOOD, zero_division=zero_division),
+                "zero_division")
+
+
+@pytest.mark.parametrize("zero_division", [0, 1, 0.0, 1.0, math.nan, np.float64(1.0)])
+def test_zero_division_may_be_an_int_or_a_float(zero_division):
+    rep = precision_recall_f1([0, 0], [0, 0], num_classes=2, zero_division=zero_division)
+    assert rep.precision[1] == zero_division or math.isnan(zero_division)
+
+
+@pytest.mark.parametrize(("y_true", "y_pred", "kwargs", "expected"), [
+    ([], [], {}, "y_true is empty"),
+    ([0, 1], [0], {}, "y_true and y_pred differ in length: 2 vs 1"),
+    ([[0.1, 0.9]], [1], {}, "argmax(axis=1)"),          # the hint for score rows
+    ([0, 1], [0, 5], {"num_classes": 3}, "y_pred must hold ids in 0..2, got 5"),
+    ([0, -1], [0, 1], {}, "y_true must hold ids >= 0, got -1"),
+    ([0, MAX_CLASSES], [0, 1], {}, f"y_true must hold labels < {MAX_CLASSES}"),
+])
+def test_bad_input_explicit_cases(y_true, y_pred, kwargs, expected):
+    for fn in (confusion_matrix, precision_recall_f1):
+        rejects(lambda fn=fn: fn(y_true, y_pred, **kwargs), expected)
+    if not kwargs:
+        rejects(lambda: accuracy(y_true, y_pred), expected)
+
+
+@pytest.mark.parametrize(("y", "error"), [
+    ([0.0, 1.0], TypeError),                 # floats, even whole ones: a wrong type
+    ([True, False], TypeError),              # bools are not class ids
+    (["a", "b"], TypeError),
+    ([0, -1], ValueError),                   # NumPy would index the last class
+    ([[0, 1]], ValueError),
+])
+def test_label_errors_have_the_right_type(y, error):
+    with pytest.raises(error, match="y_pred"):
+        accuracy([0, 1], y)
+
+
+def test_labels_of_any_integer_type_lists_and_tuples_are_accepted():
+    y = np.array([0, 1, 2, 2], np.uint8)
+    assert accuracy(y, (0, 1, 2, 1)) == 0.75
+    assert confusion_matrix(y.astype(np.int16), [0, 1, 2, 1]).tolist() == \
+        [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+
+
+# format_report and Report
+REPORT = precision_recall_f1([0, 1, 1], [0, 1, 0])
+
+
+@pytest.mark.parametrize("report", [None, {"f1": [1.0]}, (1.0, 1.0), "report"])
+def test_format_report_rejects_what_is_not_a_report(report):
+    with pytest.raises(TypeError, match="report must be a Report"):
+        format_report(report)
+
+
+@pytest.mark.parametrize(("class_names", "error"), [
+    ("ab", TypeError),                      # a string is not a list of two names
+    ({"a", "b"}, TypeError),
+    (5, TypeError),
+    ([1.5, "b"], TypeError),
+    ([None, "b"], TypeError),
+    ([True, False], TypeError),
+    (["only one"], ValueError),
+    (["a", "b", "c"], ValueError),
+    (np.array([["a", "b"]]), TypeError),
+])
+def test_format_report_rejects_bad_class_names(class_names, error):
+    with pytest.raises(error, match="class_names"):
+        format_report(REPORT, class_names)
+
+
+def test_format_report_takes_names_as_list_tuple_array_or_ints():
+    for names in (["zero", "one"], ("zero", "one"), np.array(["zero", "one"]), [10, 11]):
+        text = format_report(REPORT, names)
+        assert str(names[0]) in text and str(names[1]) in text
+
+
+@pytest.mark.parametrize(("field", "value", "error"), [
+    ("precision", [0.5, 1.5], ValueError),        # a ratio above 1
+    ("recall", [0.5], ValueError),                # K differs from precision
+    ("f1", ["a", "b"], TypeError),
+    ("f1", [[0.5, 0.5]], ValueError),
+    ("precision", [], ValueError),
+    ("support", [1, -1], ValueError),
+    ("support", [1.5, 1.0], TypeError),
+    ("support", [1, 2, 3], ValueError),
+    ("accuracy", 2.0, ValueError),
+    ("accuracy", "0.5", TypeError),
+])
+def test_report_rejects_bad_fields(field, value, error):
+    fields = {"precision": [0.5, 1.0], "recall": [1.0, math.nan], "f1": [0.5, 0.0],
+              "support": [1, 2], "accuracy": 0.5, field: value}
+    with pytest.raises(error, match=field):
+        Report(**fields)
+
+
+def test_report_from_lists_holds_arrays():
+    rep = Report([0.5, 1], [1, 0.5], [0.5, 0.5], [2, 2], 1)
+    assert rep.macro_precision == 0.75 and rep.support.dtype == np.int64
+    assert isinstance(rep.accuracy, float)
 
 
 def test_demo_runs(capsys):
