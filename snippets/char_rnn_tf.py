@@ -6,8 +6,14 @@ same data pipeline: Vocab, make_streams and windows of char_rnn.py, and sampling
 char_rnn.choose_next.  recurrent_dropout > 0 is the variational dropout of
 Gal & Ghahramani (2016): one dropout mask per sequence, reused at every time step.
 
+Every public function checks its arguments with the rules of its char_rnn.py twin
+(the same helpers, before TensorFlow is imported): ids must lie in 0..V-1, clip and lr
+must be > 0, an unknown cell is a KeyError.  seed must be an integer in 0..2**32-1
+(Keras seeds need one; char_rnn.init_params also takes a Generator or None).
+
 References: Y. Gal & Z. Ghahramani, "A Theoretically Grounded Application of Dropout in
 Recurrent Neural Networks" (NeurIPS 2016).
+
 Run: python char_rnn_tf.py [your_text.txt] [--cell simple|gru|lstm] [--steps 300]
          [--hidden 64] [--batch 4] [--seq 25] [--recurrent-dropout 0] [--seed 0]
      python char_rnn_tf.py --experiment [your_text.txt]     (many minutes on a CPU)
@@ -19,10 +25,25 @@ import time
 import weakref
 
 import numpy as np
+from _checks import check_choice, check_int, check_rng
 from _cli import demo_parser, fraction, non_negative_int, positive_int, run, text_file
 from char_rnn import (
     DEMO_TEXT,
+    _check_clip,
+    _check_dtype,
+    _check_eval_ids,
+    _check_inputs,
+    _check_lr,
+    _check_params,
     _check_sampling,
+    _check_schedule,
+    _check_sizes,
+    _check_split,
+    _check_state,
+    _check_stream_args,
+    _check_vocab,
+    _fraction,
+    _kind,
     build_vocab,
     check_demo_text,
     choose_next,
@@ -43,9 +64,9 @@ def build_model(vocab_size: int, hidden_size: int, cell: str = "simple",
 
     Layer sizes: one-hot input V -> recurrent layer H -> Dense output V, for any T.
     """
+    dtype = _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype)
     import keras
 
-    _check_model_args(cell, recurrent_dropout)
     keras.utils.set_random_seed(seed)
     V, H = vocab_size, hidden_size
     layer = {"simple": keras.layers.SimpleRNN, "gru": keras.layers.GRU,
@@ -65,6 +86,7 @@ def build_model(vocab_size: int, hidden_size: int, cell: str = "simple",
 
 def zero_states(model, batch_size: int):
     """Initial states (all zeros), one (B, H) array per state input of the model."""
+    _check_zero_states(model, batch_size)
     return [np.zeros((batch_size, s.shape[-1]), s.dtype) for s in model.inputs[1:]]
 
 
@@ -76,6 +98,7 @@ def run_model(model, ids, states):
 
     Inference mode (no dropout), compiled once per model with tf.function.
     """
+    ids, states = _check_run_args(model, ids, states)  # rnn_forward's rules
     import tensorflow as tf
 
     if model not in _COMPILED:
@@ -91,7 +114,7 @@ def run_model(model, ids, states):
 
 def set_numpy_params(model, params):
     """Copy char_rnn.py parameters into a SimpleRNN model: same layout, no transposes."""
-    _check_simple_rnn(model, "set_numpy_params")
+    params = _check_set_params(model, params)
     model.get_layer("rnn").set_weights([params["Wxh"], params["Whh"], params["bh"]])
     model.get_layer("logits").set_weights([params["Why"], params["by"]])
 
@@ -110,6 +133,7 @@ def train_tf_steps(model, ids, *, batch_size: int = 32, seq_length: int = 25,
     """Generator of losses, one update per next(), as char_rnn.train_steps: Adam with
     gradients clipped to [-clip, clip], the same (B, T) windows, the state carried from
     window to window (truncated BPTT)."""
+    _check_train_tf_args(model, ids, batch_size, seq_length, lr, clip)  # train_steps' rules
     import keras
     import tensorflow as tf
 
@@ -145,6 +169,7 @@ def train_tf(model, ids, *, steps: int, batch_size: int = 32, seq_length: int = 
              lr: float = 2e-3, clip: float = 5.0, callback=None,
              callback_every: int = 100) -> list[float]:
     """Train for `steps` updates; callback(step, model, loss) every callback_every steps."""
+    _check_schedule(steps, callback, callback_every)
     updates = train_tf_steps(model, ids, batch_size=batch_size, seq_length=seq_length,
                              lr=lr, clip=clip)
     return take_steps(updates, steps, callback, callback_every, model)
@@ -152,6 +177,7 @@ def train_tf(model, ids, *, steps: int, batch_size: int = 32, seq_length: int = 
 
 def evaluate_tf(model, ids, batch_size: int = 8, seq_length: int = 200) -> float:
     """Mean loss in nats per character over ids (N,), as char_rnn.evaluate."""
+    _check_eval_ids(ids, batch_size, seq_length, _check_model(model)[0])
     import tensorflow as tf
 
     streams, seq_length = eval_streams(ids, batch_size, seq_length)
@@ -171,9 +197,8 @@ def evaluate_tf(model, ids, batch_size: int = 8, seq_length: int = 200) -> float
 def sample_tf(model, vocab, seed_text: str, n: int, temperature: float = 1.0,
               rng=None, greedy: bool = False) -> str:
     """Read seed_text, then generate n characters, as char_rnn.sample."""
-    _check_sampling(seed_text, n, temperature)
-    ids = vocab.encode(seed_text)  # KeyError naming characters outside the vocabulary
-    rng = np.random.default_rng(rng)
+    rng = _check_sample_tf_args(model, vocab, seed_text, n, temperature, rng, greedy)
+    ids = vocab.encode(seed_text)
     logits, states = run_model(model, ids[None, :], zero_states(model, 1))
     y = logits[0, -1]                                         # (V,)
     out = []
@@ -192,8 +217,11 @@ def recurrent_dropout_experiment(text: str, *, rates=(0.0, 0.25, 0.5), cell: str
                                  batch_size: int = 32, seq_length: int = 50,
                                  val_fraction: float = 0.1, lr: float = 3e-3,
                                  eval_every: int = 50, seed: int = 0) -> dict:
-    """Train the same model with each recurrent_dropout rate; validation loss (nats/char)
-    every eval_every steps, on the last val_fraction of the text."""
+    """Train the same model with each recurrent_dropout rate (a list or tuple of distinct
+    rates in [0, 1)); validation loss (nats/char) every eval_every <= steps steps, on the
+    last val_fraction of the text."""
+    _check_experiment_args(text, rates, cell, hidden_size, steps, batch_size, seq_length,
+                           val_fraction, lr, eval_every, seed)
     train_text, val_text = split_text(text, val_fraction)
     vocab = build_vocab(text)
     train_ids, val_ids = vocab.encode(train_text), vocab.encode(val_text)
@@ -215,16 +243,110 @@ def recurrent_dropout_experiment(text: str, *, rates=(0.0, 0.25, 0.5), cell: str
 
 
 # -------------------------------------------------------------- argument checks
-def _check_model_args(cell, recurrent_dropout):
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-    if not 0.0 <= recurrent_dropout < 1.0:
-        raise ValueError(f"recurrent_dropout must be in [0, 1), got {recurrent_dropout!r}")
+# The rules of char_rnn.py's helpers; only the model is TensorFlow's own, and it is
+# checked through Keras attributes, without importing TensorFlow.
+def _check_seed(seed) -> int:
+    """init_params' rule, narrowed: Keras needs an integer seed below 2**32."""
+    check_rng(seed, "seed")
+    return check_int(seed, "seed", 0, 2**32 - 1)
 
 
-def _check_simple_rnn(model, caller):
-    if model.get_layer("rnn").__class__.__name__ != "SimpleRNN":
-        raise ValueError(f"{caller} needs a model built with cell='simple'")
+def _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype) -> str:
+    _check_sizes(vocab_size, hidden_size)
+    check_choice(cell, "cell", CELLS)
+    _fraction(recurrent_dropout, "recurrent_dropout")
+    _check_seed(seed)
+    return _check_dtype(dtype).name
+
+
+def _check_model(model) -> tuple[int, int]:
+    """(V, H) of a model from build_model."""
+    try:
+        V, H = model.get_layer("logits").units, model.get_layer("rnn").units
+        inputs = len(model.inputs)
+    except (AttributeError, TypeError):
+        raise TypeError(f"model must be a Keras model from build_model, got {_kind(model)}") \
+            from None
+    except ValueError:  # Keras: no such layer
+        inputs = 0
+    if inputs not in (2, 3):  # ids and one state, or two for an LSTM
+        raise ValueError("model must be a model from build_model, with layers 'rnn' and "
+                         "'logits' and inputs ids and states")
+    return V, H
+
+
+def _check_simple_rnn(model, caller: str) -> tuple[int, int]:
+    V, H = _check_model(model)
+    kind = model.get_layer("rnn").__class__.__name__
+    if kind != "SimpleRNN":
+        raise ValueError(f"model must be built with cell='simple' for {caller}, got {kind}")
+    return V, H
+
+
+def _check_zero_states(model, batch_size) -> None:
+    _check_model(model)
+    check_int(batch_size, "batch_size", 1)
+
+
+def _check_run_args(model, ids, states):
+    V, H = _check_model(model)
+    ids = _check_inputs(ids, V, "ids")
+    count = len(model.inputs) - 1
+    if not isinstance(states, list | tuple):
+        raise TypeError(f"states must be a list of {count} (B, H) arrays (see zero_states), "
+                        f"got {_kind(states)}")
+    if len(states) != count:
+        raise ValueError(f"states must be a list of {count} (B, H) arrays for this model, "
+                         f"got {len(states)}")
+    return ids, [_check_state(s, (ids.shape[0], H), f"states[{i}]")
+                 for i, s in enumerate(states)]
+
+
+def _check_set_params(model, params):
+    V, H = _check_simple_rnn(model, "set_numpy_params")
+    params = _check_params(params)
+    if params["Wxh"].shape != (V, H):
+        raise ValueError(f"params must be for the model's V, H = {V}, {H}, got "
+                         f"{params['Wxh'].shape} from params['Wxh']")
+    return params
+
+
+def _check_train_tf_args(model, ids, batch_size, seq_length, lr, clip) -> None:
+    V, _ = _check_model(model)
+    _check_stream_args(ids, batch_size, seq_length, V)
+    _check_lr(lr)
+    _check_clip(clip)
+
+
+def _check_sample_tf_args(model, vocab, seed_text, n, temperature, rng, greedy):
+    V, _ = _check_model(model)
+    rng = _check_sampling(seed_text, n, temperature, rng, greedy)
+    _check_vocab(vocab, V, seed_text, "seed_text")
+    return rng
+
+
+def _check_experiment_args(text, rates, cell, hidden_size, steps, batch_size, seq_length,
+                           val_fraction, lr, eval_every, seed) -> None:
+    cut = _check_split(text, val_fraction)
+    if isinstance(rates, str) or not isinstance(rates, list | tuple) or not rates:
+        raise TypeError(f"rates must be a non-empty list of dropout rates, got {_kind(rates)}")
+    for i, rate in enumerate(rates):
+        _fraction(rate, f"rates[{i}]")
+    if len(set(rates)) != len(rates):  # results are keyed by rate
+        raise ValueError(f"rates must be distinct, got {list(rates)}")
+    check_choice(cell, "cell", CELLS)
+    check_int(hidden_size, "hidden_size", 1)
+    steps = check_int(steps, "steps", 1)
+    eval_every = check_int(eval_every, "eval_every", 1)
+    if eval_every > steps:
+        raise ValueError(f"eval_every={eval_every} must be <= steps={steps}: no validation "
+                         "loss would be recorded")
+    _check_stream_args(np.zeros(cut, np.int64), batch_size, seq_length)
+    if len(text) - cut < 2:
+        raise ValueError(f"val_fraction={val_fraction} leaves {len(text) - cut} character(s) "
+                         "for validation; a loss needs at least 2")
+    _check_lr(lr)
+    _check_seed(seed)
 
 
 EXPERIMENT = {"cell": "lstm", "steps": 600, "hidden": 256, "batch": 32, "seq": 50}

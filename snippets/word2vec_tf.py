@@ -7,6 +7,10 @@ the learning-rate schedule are identical.  Only the forward pass, the gradients
 (``tf.GradientTape``) and the update (Keras SGD applied to sparse ``IndexedSlices``
 gradients, i.e. only the rows a batch touches) are TensorFlow's.
 
+Arguments are checked with word2vec.py's rules (its private ``_check_*`` helpers), so
+this file accepts exactly what the NumPy version accepts.  A seed gives bit-identical
+runs: training turns on TensorFlow's op determinism for the process.
+
 Run: python word2vec_tf.py [corpus.txt] [--dim 50] [--window 5] [--min-count 5]
          [--epochs 5] [--negative 5] [--word WORD ...] [--topn 5] [--save vectors.txt]
      (without corpus.txt: gensim's test corpus lee_background.cor)
@@ -19,9 +23,14 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import numpy as np  # noqa: E402
+from _checks import check_array, check_labels, check_number  # noqa: E402
 from _cli import missing_package, run  # noqa: E402
 from word2vec import (  # noqa: E402  (snippets/word2vec.py, the NumPy version)
     KeyedVectors,
+    _check_argv,
+    _check_hyperparameters,
+    _check_ids,
+    _check_init,
     build_corpus,
     demo_text,
     init_embeddings,
@@ -44,6 +53,7 @@ class SkipGram(keras.Model):
     initialised exactly like the NumPy version (``init_embeddings``)."""
 
     def __init__(self, vocab_size: int, dim: int, seed: int = 0, dtype="float32", **kwargs):
+        dtype = _check_init(vocab_size, dim, seed, dtype).name   # init_embeddings' rules
         super().__init__(**kwargs)
         self.w_in = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_in")
         self.w_out = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_out")
@@ -64,6 +74,7 @@ def sgns_loss(scores, targets):
     """Summed SGNS loss of a batch: sum_j log(1 + exp(-y_j s_j)), y = +1 for column 0
     (the true context word) and -1 for the negatives; a negative equal to the true
     word is skipped — the same formula as ``negative_sampling_output`` in NumPy."""
+    _check_loss_args(scores, targets)
     B, K1 = tf.shape(targets)[0], tf.shape(targets)[1]
     y = tf.concat([tf.ones((B, 1), scores.dtype), -tf.ones((B, K1 - 1), scores.dtype)], axis=1)
     valid = tf.concat([tf.ones((B, 1), scores.dtype),
@@ -74,7 +85,8 @@ def sgns_loss(scores, targets):
 
 # --8<-- [start:train]
 def make_train_step(model: SkipGram, optimizer: keras.optimizers.Optimizer):
-    """A compiled SGD step: (centres (B,), targets (B, 1+K), lr) -> summed loss."""
+    """A compiled SGD step: (centres (B,), targets (B, 1+K), lr) -> summed loss;
+    each call checks its arguments with ``sgns_step``'s rules."""
     spec = [tf.TensorSpec([None], tf.int32), tf.TensorSpec([None, None], tf.int32),
             tf.TensorSpec([], tf.float32)]
 
@@ -88,7 +100,7 @@ def make_train_step(model: SkipGram, optimizer: keras.optimizers.Optimizer):
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return loss
 
-    return step
+    return _checked_step(step, model, optimizer)
 
 
 def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 5,
@@ -100,9 +112,12 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
     Same arguments and defaults as word2vec.Word2Vec(sg=True); returns
     (model, KeyedVectors, history) with history as in Word2Vec.history.
     """
-    _check_dim_window(dim, window)
+    _check_hyperparameters(True, sample, alpha, min_alpha, seed, dim=dim, window=window,
+                           negative=negative, min_count=min_count, epochs=epochs,
+                           batch_size=batch_size, log_every=log_every)
     corpus = build_corpus(sentences, min_count)
     keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()   # else threads reorder float sums
     model = SkipGram(len(corpus.words), dim, seed)
     step = make_train_step(model, keras.optimizers.SGD(learning_rate=alpha))
     history, loss_sum, count, next_log = [], 0.0, 0, log_every
@@ -123,12 +138,37 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
 
 
 # -------------------------------------------------------------- argument checks
-def _check_dim_window(dim, window):
-    if dim < 1 or window < 1:
-        raise ValueError(f"dim and window must be >= 1, got dim={dim}, window={window}")
+def _check_loss_args(scores, targets):
+    """scores (B, 1+K) finite, targets (B, 1+K) ids >= 0; inside a compiled step the
+    tensors have no values yet (the step checked its inputs before)."""
+    if not tf.executing_eagerly():
+        return
+    scores = check_array(np.asarray(scores), "scores", 2, "(B, 1+K)")
+    targets = check_labels(np.asarray(targets), "targets", ndim=2, shape="(B, 1+K)")
+    if targets.shape != scores.shape:
+        raise ValueError(f"targets must have the shape of scores {scores.shape}, "
+                         f"got {targets.shape}")
+
+
+def _checked_step(step, model, optimizer):
+    """``step`` behind the checks of ``sgns_step`` (ids in range(V), 0 <= lr <= 1)."""
+    if not isinstance(model, SkipGram):
+        raise TypeError(f"model must be a SkipGram, got {type(model).__name__}")
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"optimizer must be a keras optimizer, got {type(optimizer).__name__}")
+    V = model.w_in.input_dim
+
+    def checked(centres, targets, lr):
+        centres = _check_ids(centres, "centres", V, 1, "(B,)")
+        targets = _check_ids(targets, "targets", V, 2, "(B, 1+K)", batch=(len(centres), "centres"))
+        lr = check_number(lr, "lr", 0, 1)
+        return step(centres.astype(np.int32), targets.astype(np.int32), np.float32(lr))
+
+    return checked
 
 
 def main(argv=None) -> None:
+    _check_argv(argv)
     parser = word2vec_parser(__doc__, cbow=False)
     args = parser.parse_args(argv)
     sentences = tokenize(demo_text(args), args.lang)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import cnn_numpy as cnn
 import numpy as np
 import pytest
+from badinput import bad_arrays, bad_integers, bad_labels, bad_numbers, rejects
 from gradcheck import numerical_gradient, numerical_gradient_array, rel_error
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 # ------------------------------------------------------------------ gradient checks
@@ -78,10 +81,11 @@ def test_maxpool_same_result_for_any_memory_layout():
                                   cnn.maxpool_backward(dout, cache_c))
 
 
-@pytest.mark.parametrize("size", [0, -2, 2.0, True, "2"])
-def test_maxpool_rejects_bad_size(size):
-    with pytest.raises(ValueError, match="size must be a positive integer"):
-        cnn.maxpool_forward(np.zeros((1, 1, 4, 4)), size)
+@settings(max_examples=30, deadline=None)
+@given(size=bad_integers(minimum=1), x=bad_arrays((1, 1, 4, 4)))
+def test_maxpool_rejects_a_bad_size_or_input(size, x):
+    rejects(lambda: cnn.maxpool_forward(np.zeros((1, 1, 4, 4)), size), "size")
+    rejects(lambda: cnn.maxpool_forward(x, 2), "x")
 
 
 def test_dense_gradient():
@@ -249,25 +253,94 @@ def test_trains_on_real_digits():
 
 
 # ------------------------------------------------------------------------ errors
-@pytest.mark.parametrize(
-    ("x", "y", "match"),
-    [
-        (np.zeros((2, 3, 28, 28), np.float32), np.zeros(2, np.int64), "x"),  # 3 channels
-        (np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.int64), "x"),  # raw uint8
-        (np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64), "x"),  # empty
-        (np.zeros((2, 28, 28), np.float32), np.zeros(3, np.int64), "y"),  # lengths
-        (np.zeros((2, 28, 28), np.float32), np.array([0, 10]), "y"),  # label range
-        (np.zeros((2, 28, 28), np.float32), np.array([0.0, 1.0]), "y"),  # float labels
-    ],
-)
-def test_bad_input(x, y, match):
-    params = cnn.init_params(conv_channels=(2, 2, 2), hidden=4)
-    with pytest.raises(ValueError, match=match):
-        cnn.train(params, x, y, log=None)
+SMALL = {"conv_channels": (2, 2, 2), "hidden": 4}
+X2 = np.zeros((2, 28, 28), np.float32)
+Y2 = np.zeros(2, np.int64)
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=bad_arrays((2, 1, 28, 28)), y=bad_labels((2,), 10))
+def test_training_rejects_bad_images_or_labels(x, y):
+    params = cnn.init_params(**SMALL)
+    calls = (lambda x, y: cnn.train(params, x, y, log=None),
+             lambda x, y: cnn.loss_and_grads(params, x, y))
+    for fn in calls:
+        rejects(lambda fn=fn: fn(x, Y2), "x")
+        rejects(lambda fn=fn: fn(X2, y), "y")
+    rejects(lambda: cnn.predict(params, x), "x")
+    rejects(lambda: cnn.forward(params, x), "x")
+
+
+@settings(max_examples=25, deadline=None)
+@given(epochs=bad_integers(minimum=1), batch_size=bad_integers(minimum=1),
+       lr=bad_numbers(minimum=0, above=True), seed=bad_integers(minimum=0))
+def test_training_rejects_bad_settings(epochs, batch_size, lr, seed):
+    params = cnn.init_params(**SMALL)
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("lr", lr),
+                        ("seed", seed)):
+        rejects(lambda n=name, v=value: cnn.train(params, X2, Y2, log=None, **{n: v}), name)
+    rejects(lambda: cnn.predict(params, X2, batch_size=batch_size), "batch_size")
+    rejects(lambda: cnn.Adam(params, lr=lr), "lr")
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), name=st.sampled_from(["x", "w", "b"]))
+def test_dense_rejects_a_bad_array(data, name):
+    good = {"x": np.ones((2, 3)), "w": np.ones((3, 4)), "b": np.ones(4)}
+    args = {**good, name: data.draw(bad_arrays(good[name].shape))}
+    rejects(lambda: cnn.dense_forward(**args), name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(logits=bad_arrays((2, 3)), y=bad_labels((2,), 3))
+def test_softmax_cross_entropy_rejects_bad_logits_or_labels(logits, y):
+    rejects(lambda: cnn.softmax_cross_entropy(logits, [0, 1]), "logits")
+    rejects(lambda: cnn.softmax_cross_entropy(np.zeros((2, 3)), y), "y")
+
+
+@settings(max_examples=25, deadline=None)
+@given(hidden=bad_integers(minimum=1), classes=bad_integers(minimum=2),
+       seed=bad_integers(minimum=0))
+def test_init_params_rejects_bad_sizes(hidden, classes, seed):
+    rejects(lambda: cnn.init_params(hidden=hidden), "hidden")
+    rejects(lambda: cnn.init_params(num_classes=classes), "num_classes")
+    rejects(lambda: cnn.init_params(seed=seed), "seed")
+    rejects(lambda: cnn.init_params(conv_channels=(2, hidden)), "conv_channels")
+
+
+def test_label_minus_one_is_an_error_not_the_last_class():
+    rejects(lambda: cnn.softmax_cross_entropy([[0.0, 0.0, 5.0]], [-1]), "y")
+    rejects(lambda: cnn.softmax_cross_entropy([[0.0, 0.0, 5.0]], None), "y")
+
+
+@pytest.mark.parametrize(("x", "y", "name"), [
+    (np.zeros((2, 3, 28, 28), np.float32), Y2, "x must have shape (N, 1, H, W)"),
+    (np.zeros((2, 28, 28), np.uint8), Y2, "x must be a float array"),  # raw pixels
+    (np.zeros((2, 20, 20), np.float32), Y2, "do not match params['dense1_w']"),
+    (X2, np.zeros(3, np.int64), "y must have shape (2,) to match x"),
+])
+def test_arrays_that_do_not_fit_together(x, y, name):
+    params = cnn.init_params(**SMALL)
+    rejects(lambda: cnn.train(params, x, y, log=None), name)
+
+
+def test_layer_backward_checks_dout_against_its_cache():
+    out, cache = cnn.dense_forward(np.ones((2, 3)), np.ones((3, 4)), np.ones(4))
+    rejects(lambda: cnn.dense_backward(np.ones((2, 5)), cache), "dout")
+    out, cache = cnn.relu_forward(np.ones((2, 3)))
+    rejects(lambda: cnn.relu_backward(np.ones((3, 2)), cache), "dout")
+    rejects(lambda: cnn.relu_backward(out, None), "cache")
+    out, cache = cnn.maxpool_forward(np.ones((1, 1, 4, 4)), 2)
+    rejects(lambda: cnn.maxpool_backward(np.ones((1, 1, 4, 4)), cache), "dout")
+
+
+def test_params_are_checked():
+    params = cnn.init_params(**SMALL)
+    rejects(lambda: cnn.forward({**params, "dense3_w": params["dense2_w"]}, X2), "params")
+    rejects(lambda: cnn.forward({**params, "dense2_b": np.zeros(3)}, X2), "params['dense1_w']")
+    rejects(lambda: cnn.forward({**params, "conv1_w": [[1.0]]}, X2), "params['conv1_w']")
 
 
 def test_bad_config():
-    with pytest.raises(ValueError, match="in_shape"):
-        cnn.init_params(in_shape=(1, 10, 10))
-    with pytest.raises(ValueError, match="weights"):
-        cnn.params_from_keras([np.zeros(3)] * 3)
+    rejects(lambda: cnn.init_params(in_shape=(1, 10, 10)), "in_shape")
+    rejects(lambda: cnn.params_from_keras([np.zeros(3)] * 3), "weights")

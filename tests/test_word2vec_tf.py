@@ -9,7 +9,26 @@ tf = pytest.importorskip("tensorflow")
 
 import word2vec as w2v  # noqa: E402
 import word2vec_tf as w2v_tf  # noqa: E402
-from test_word2vec import ANIMALS, VEHICLES, _random_problem, planted_corpus  # noqa: E402
+from badinput import bad_integers, bad_numbers, rejects  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_word2vec import (  # noqa: E402
+    ANIMALS,
+    BAD_SENTENCES,
+    CENTRES,
+    FLOAT_ARGS,
+    INT_ARGS,
+    TARGETS,
+    VEHICLES,
+    B,
+    D,
+    K,
+    V,
+    _random_problem,
+    bad_ids,
+    planted_corpus,
+    weights,
+)
 
 
 def _model_with(W_in, W_out):
@@ -69,10 +88,102 @@ def test_full_training_matches_numpy_and_learns_the_planted_structure():
             wv_tf.similarity(a, b) for b in ANIMALS if b != a)
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="window"):
-        w2v_tf.train_skipgram_tf([["a", "b"]], window=0, min_count=1)
-    with pytest.raises(ValueError, match="dim"):
-        w2v_tf.train_skipgram_tf([["a", "b"]], dim=0, min_count=1)
+# ------------------------------------------------------------------ bad input
+# The twin rule: every argument is checked with word2vec.py's rule, so both versions
+# reject the same values with the same error type.
+TWIN_ARGS = {**{n: bad_integers(1) for n in INT_ARGS}, **FLOAT_ARGS,
+             "seed": bad_integers(0, w2v.SEED_MAX)}
+TINY = [["a", "b", "a", "c"]]
+
+
+def _error(call):
+    with pytest.raises((TypeError, ValueError, KeyError)) as info:
+        call()
+    return info.value
+
+
+@pytest.mark.parametrize("name", TWIN_ARGS)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_train_rejects_what_word2vec_rejects(name, data):
+    value = data.draw(TWIN_ARGS[name])
+    ours = rejects(lambda: w2v_tf.train_skipgram_tf(TINY, **{name: value}), name)
+    numpy = _error(lambda: w2v.Word2Vec(**{name: value}).fit(TINY))
+    assert type(ours) is type(numpy), (ours, numpy)
+
+
+@settings(max_examples=15, deadline=None)
+@given(sentences=BAD_SENTENCES, log_every=bad_integers(1))
+def test_train_rejects_bad_sentences_and_log_every(sentences, log_every):
+    rejects(lambda: w2v_tf.train_skipgram_tf(sentences), "sentences")
+    rejects(lambda: w2v_tf.train_skipgram_tf(TINY, log_every=log_every), "log_every")
+
+
+def test_a_negative_alpha_is_an_error_as_in_word2vec():
+    """Bug: train_skipgram_tf(alpha=-0.025) trained although Word2Vec rejects it."""
+    with pytest.raises(ValueError, match="alpha"):
+        w2v_tf.train_skipgram_tf(TINY, alpha=-0.025, min_count=1)
     with pytest.raises(ValueError, match="empty"):
         w2v_tf.train_skipgram_tf([])
+    with pytest.raises(ValueError, match="seed"):
+        w2v_tf.train_skipgram_tf(TINY, seed=2**32, min_count=1)   # np.random.seed's limit
+
+
+def test_same_seed_gives_bit_identical_vectors():
+    """Op determinism: without it, threads summed the sparse updates in another order
+    and two runs with one seed differed by ~3e-7."""
+    sents = planted_corpus(150)
+    kw = dict(dim=8, window=2, min_count=1, epochs=1, batch_size=64, seed=3)
+    _, a, _ = w2v_tf.train_skipgram_tf(sents, **kw)
+    _, b, _ = w2v_tf.train_skipgram_tf(sents, **kw)
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+    assert tf.config.experimental.is_op_determinism_enabled() if hasattr(
+        tf.config.experimental, "is_op_determinism_enabled") else True
+
+
+@settings(max_examples=15, deadline=None)
+@given(vocab_size=bad_integers(1), dim=bad_integers(1), seed=bad_integers(0),
+       dtype=st.sampled_from([np.int32, "float16", None, "x"]))
+def test_skipgram_rejects_what_init_embeddings_rejects(vocab_size, dim, seed, dtype):
+    rejects(lambda: w2v_tf.SkipGram(vocab_size, 3), "vocab_size")
+    rejects(lambda: w2v_tf.SkipGram(5, dim), "dim")
+    rejects(lambda: w2v_tf.SkipGram(5, 3, seed), "seed")
+    rejects(lambda: w2v_tf.SkipGram(5, 3, 0, dtype), "dtype")
+
+
+STEP_MODEL = None
+
+
+def _train_step():
+    import keras
+
+    global STEP_MODEL
+    if STEP_MODEL is None:
+        model = w2v_tf.SkipGram(V, D, dtype="float64")
+        STEP_MODEL = w2v_tf.make_train_step(model, keras.optimizers.SGD(learning_rate=0.1))
+    return STEP_MODEL
+
+
+@pytest.mark.parametrize("name", ["centres", "targets", "lr"])
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_train_step_rejects_what_sgns_step_rejects(name, data):
+    bad = {"centres": bad_ids((B,)), "targets": bad_ids((B, 1 + K)),
+           "lr": bad_numbers(0, maximum=1)}[name]
+    args = {"centres": CENTRES, "targets": TARGETS, "lr": 0.1, name: data.draw(bad)}
+    step = _train_step()
+    rejects(lambda: step(**args), name)
+    W_in, W_out = weights()
+    rejects(lambda: w2v.sgns_step(W_in, W_out, **args), name)
+
+
+def test_make_train_step_and_sgns_loss_reject_bad_arguments():
+    import keras
+
+    model = w2v_tf.SkipGram(V, D)
+    rejects(lambda: w2v_tf.make_train_step(None, keras.optimizers.SGD()), "model")
+    rejects(lambda: w2v_tf.make_train_step(model, "sgd"), "optimizer")
+    scores = tf.zeros((B, 1 + K))
+    rejects(lambda: w2v_tf.sgns_loss(scores, tf.constant(TARGETS - 1)), "targets")
+    rejects(lambda: w2v_tf.sgns_loss(scores, tf.constant(TARGETS[:, :2])), "targets")
+    rejects(lambda: w2v_tf.sgns_loss(scores + np.nan, tf.constant(TARGETS)), "scores")
