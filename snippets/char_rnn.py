@@ -813,6 +813,10 @@ DEMO_TEXT = (
 
 def check_demo_text(parser, text: str, batch: int, seq: int) -> None:
     """A parser error unless 90% of text fills `batch` streams of `seq` + 1 characters."""
+    if not callable(getattr(parser, "error", None)):
+        raise TypeError(f"parser must be an argparse.ArgumentParser, got {type(parser).__name__}")
+    _check_text(text)
+    batch, seq = check_int(batch, "batch", 1), check_int(seq, "seq", 1)
     try:
         train_text, val_text = split_text(text, 0.1)
     except ValueError:  # one part would be empty

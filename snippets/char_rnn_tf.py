@@ -64,7 +64,8 @@ def build_model(vocab_size: int, hidden_size: int, cell: str = "simple",
 
     Layer sizes: one-hot input V -> recurrent layer H -> Dense output V, for any T.
     """
-    dtype = _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype)
+    vocab_size, hidden_size, seed, dtype = _check_model_args(
+        vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype)  # ints Keras takes
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -251,12 +252,12 @@ def _check_seed(seed) -> int:
     return check_int(seed, "seed", 0, 2**32 - 1)
 
 
-def _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype) -> str:
+def _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dtype):
+    """The sizes and seed as Python ints (Keras rejects NumPy integers), and the dtype name."""
     _check_sizes(vocab_size, hidden_size)
     check_choice(cell, "cell", CELLS)
     _fraction(recurrent_dropout, "recurrent_dropout")
-    _check_seed(seed)
-    return _check_dtype(dtype).name
+    return int(vocab_size), int(hidden_size), _check_seed(seed), _check_dtype(dtype).name
 
 
 def _check_model(model) -> tuple[int, int]:

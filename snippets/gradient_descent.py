@@ -68,7 +68,12 @@ def max_stable_lr(X):
 
     X (n, d) or (n,); inf when X is all zeros (the gradient is 0: any α is stable)."""
     X = _as_design(X)
-    lam = float(np.linalg.eigvalsh(X.T @ X)[-1])
+    sigma = float(np.linalg.norm(X, 2))  # λ_max(XᵀX) = σ_max(X)², without forming XᵀX
+    with np.errstate(over="ignore"):
+        lam = sigma * sigma
+    if not np.isfinite(lam):
+        raise ValueError(f"X is too large: λ_max(XᵀX) = σ_max(X)² = {sigma:.3g}² overflows "
+                         "float64; scale the features")
     return 2.0 / lam if lam > 0 else float("inf")
 
 

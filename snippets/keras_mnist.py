@@ -37,7 +37,7 @@ except ModuleNotFoundError as err:
 # --8<-- [start:model]
 def article_layers(num_classes=10):
     """The layers of the article's CNN, in order."""
-    check_int(num_classes, "num_classes", 2)
+    num_classes = check_int(num_classes, "num_classes", 2)  # an int: Keras rejects np.int64
     return [
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
         keras.layers.MaxPooling2D((2, 2)),
@@ -52,7 +52,7 @@ def article_layers(num_classes=10):
 
 def build_model(input_shape=(28, 28, 1), num_classes=10):
     """The article's CNN.  keras.Input replaces `input_shape=` on the first layer."""
-    _check_input_shape(input_shape)
+    input_shape = _check_input_shape(input_shape)
     return keras.Sequential([keras.Input(shape=input_shape), *article_layers(num_classes)])
 # --8<-- [end:model]
 
@@ -92,7 +92,8 @@ def train(data, epochs=10, batch_size=128, validation_split=0.2, seed=0, strateg
     Build and compile inside ``strategy.scope()``; ``fit`` splits each batch of
     ``batch_size`` across the strategy's replicas.
     """
-    _check_train(data, epochs, batch_size, validation_split, seed, strategy, build)
+    seed = _check_train(data, epochs, batch_size, validation_split, seed, strategy, verbose,
+                        callbacks, build)
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow seeds at once
     x_train, y_train = prepare(data.x_train, data.y_train)
     x_test, y_test = prepare(data.x_test, data.y_test)
@@ -133,23 +134,34 @@ def _check_images(x, y, num_classes):
 def _check_input_shape(input_shape):
     if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
         raise TypeError(f"input_shape must be (H, W, C), 3 integers, got {input_shape!r}")
-    for v in input_shape:
-        check_int(v, "input_shape", 1)
+    shape = tuple(check_int(v, "input_shape", 1) for v in input_shape)
+    if min(shape[:2]) < 22:  # three 3×3 convs and two 2×2 pools need 22×22 at least
+        raise ValueError(f"input_shape must be at least (22, 22, C) for the article's layers, "
+                         f"got {shape}")
+    return shape
 
 
-def _check_train(data, epochs, batch_size, validation_split, seed, strategy, build):
+def _check_train(data, epochs, batch_size, validation_split, seed, strategy, verbose,
+                 callbacks, build) -> int:
     if not isinstance(data, Digits):
         raise TypeError(f"data must be a digits.Digits (load_digits() returns one), "
                         f"got {type(data).__name__}")
     check_int(epochs, "epochs", 1)
     check_int(batch_size, "batch_size", 1)
     check_number(validation_split, "validation_split", 0, 1 - 1e-12)
-    check_int(seed, "seed", 0, 2**32 - 1)  # what keras.utils.set_random_seed accepts
+    seed = check_int(seed, "seed", 0, 2**32 - 1)  # what keras.utils.set_random_seed accepts
     if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
         raise TypeError(f"strategy must be a tf.distribute.Strategy or None, "
                         f"got {type(strategy).__name__}")
     if not callable(build):
         raise TypeError(f"build must be a function returning a model, got {type(build).__name__}")
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2, "auto"):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto' (as in Model.fit), got {verbose!r}")
+    if callbacks is not None and (not isinstance(callbacks, list | tuple) or not all(
+            isinstance(c, keras.callbacks.Callback) for c in callbacks)):
+        raise TypeError(f"callbacks must be a list of keras.callbacks.Callback or None, "
+                        f"got {callbacks!r:.60}")
+    return seed
 
 
 # --8<-- [start:main]

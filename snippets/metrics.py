@@ -156,7 +156,11 @@ def _check_report(report: Report) -> None:
     """The fields of a Report: ratios (K,) in [0, 1] or nan, support (K,) counts >= 0."""
     ratios = {}
     for name in ("precision", "recall", "f1"):
-        a = np.asarray(getattr(report, name))
+        try:
+            a = np.asarray(getattr(report, name))
+        except ValueError:  # ragged
+            raise TypeError(f"{name} must be a 1-D array of ratios (K,), got a ragged list") \
+                from None
         if a.dtype == bool or not (np.issubdtype(a.dtype, np.floating)
                                    or np.issubdtype(a.dtype, np.integer)):
             raise TypeError(f"{name} must be a 1-D array of ratios (K,), got dtype {a.dtype}")

@@ -1028,7 +1028,7 @@ def demo_text(args) -> str:
     """The corpus file, else gensim's lee_background.cor, else a toy text."""
     _check_namespace(args, "corpus")
     if args.corpus is not None:
-        text = args.corpus.read_text(encoding="utf-8")
+        text = Path(_check_path(args.corpus)).read_text(encoding="utf-8")
         print(f"corpus: {args.corpus}")
     elif (text := _lee_background()) is not None:
         print("corpus: gensim's lee_background.cor")

@@ -53,7 +53,7 @@ class SkipGram(keras.Model):
     initialised exactly like the NumPy version (``init_embeddings``)."""
 
     def __init__(self, vocab_size: int, dim: int, seed: int = 0, dtype="float32", **kwargs):
-        dtype = _check_init(vocab_size, dim, seed, dtype).name   # init_embeddings' rules
+        vocab_size, dim, seed, dtype = _check_skipgram(vocab_size, dim, seed, dtype)
         super().__init__(**kwargs)
         self.w_in = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_in")
         self.w_out = keras.layers.Embedding(vocab_size, dim, dtype=dtype, name="w_out")
@@ -112,7 +112,7 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
     Same arguments and defaults as word2vec.Word2Vec(sg=True); returns
     (model, KeyedVectors, history) with history as in Word2Vec.history.
     """
-    _check_hyperparameters(True, sample, alpha, min_alpha, seed, dim=dim, window=window,
+    _, seed = _check_hyperparameters(True, sample, alpha, min_alpha, seed, dim=dim, window=window,
                            negative=negative, min_count=min_count, epochs=epochs,
                            batch_size=batch_size, log_every=log_every)
     corpus = build_corpus(sentences, min_count)
@@ -138,6 +138,12 @@ def train_skipgram_tf(sentences: list[list[str]], dim: int = 100, window: int = 
 
 
 # -------------------------------------------------------------- argument checks
+def _check_skipgram(vocab_size, dim, seed, dtype):
+    """init_embeddings' rules; the sizes and seed as Python ints (Keras rejects NumPy's)."""
+    dtype = _check_init(vocab_size, dim, seed, dtype)
+    return int(vocab_size), int(dim), int(seed), dtype.name
+
+
 def _check_loss_args(scores, targets):
     """scores (B, 1+K) finite, targets (B, 1+K) ids >= 0; inside a compiled step the
     tensors have no values yet (the step checked its inputs before)."""

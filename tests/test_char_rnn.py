@@ -819,3 +819,16 @@ def test_import_reads_no_file_and_loads_no_tensorflow():
     )
     env = {**os.environ, "PYTHONPATH": str(Path(cr.__file__).parent)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=bad_integers(minimum=1), seq=bad_integers(minimum=1))
+def test_check_demo_text_checks_its_arguments(batch, seq):
+    import argparse
+
+    from char_rnn import check_demo_text
+
+    parser = argparse.ArgumentParser()
+    rejects(lambda: check_demo_text(parser, "abc " * 100, batch, 5), "batch")
+    rejects(lambda: check_demo_text(parser, "abc " * 100, 2, seq), "seq")
+    rejects(lambda: check_demo_text(None, "abc " * 100, 2, 5), "parser")

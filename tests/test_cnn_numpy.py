@@ -344,3 +344,14 @@ def test_params_are_checked():
 def test_bad_config():
     rejects(lambda: cnn.init_params(in_shape=(1, 10, 10)), "in_shape")
     rejects(lambda: cnn.params_from_keras([np.zeros(3)] * 3), "weights")
+
+
+def test_adam_step_needs_every_gradient_and_float_parameters():
+    params = cnn.init_params(**SMALL)
+    opt = cnn.Adam(params)
+    _, grads = cnn.loss_and_grads(params, X2, Y2)
+    missing = {k: v for k, v in grads.items() if k != "dense2_w"}
+    rejects(lambda: opt.step(params, missing), "grads")
+    rejects(lambda: opt.step({**params, "conv1_w": params["conv1_w"].astype(int)}, grads),
+            "params['conv1_w']")
+    rejects(lambda: cnn.Adam({**params, "conv1_w": np.full((2, 1, 3, 3), np.nan)}), "params")

@@ -385,3 +385,12 @@ def test_tf_snippet_runs_alone(tmp_path):
                          text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert "(2, 4, 4, 4)" in res.stdout
+
+
+@settings(max_examples=20, deadline=None)
+@given(argv=st.sampled_from([5, "--size 3", [1, 2], (None,)]), doc=st.sampled_from([None, 1, ""]))
+def test_layer_demo_inputs_checks_its_arguments(argv, doc):
+    from convolution import layer_demo_inputs
+
+    rejects(lambda: layer_demo_inputs(argv, "Demo."), "argv")
+    rejects(lambda: layer_demo_inputs([], doc), "doc")

@@ -248,3 +248,11 @@ def test_link_debian_files_into_a_fresh_cache(tmp_path, monkeypatch):
     assert all((cache / f).is_symlink() for f in dg.FASHION_FILES)
     monkeypatch.setattr(dg, "DEBIAN_FASHION_DIR", tmp_path / "nothing")
     assert dg.link_debian_fashion_mnist() is False
+
+
+def test_digits_checks_its_fields():
+    x, y = np.zeros((3, 28, 28), np.float32), np.zeros(3, np.int64)
+    rejects(lambda: dg.Digits(None, y, x, y, "x"), "x_train")
+    rejects(lambda: dg.Digits(x, y[:2], x, y, "x"), "y_train")
+    rejects(lambda: dg.Digits(x, y, x, y - 1, "x"), "y_test")
+    rejects(lambda: dg.Digits(x, y, x, y, None), "source")

@@ -199,3 +199,20 @@ def test_mirrored_strategy_on_two_cpu_replicas_gives_the_same_model():
     assert result["diff"] < 1e-5, result  # measured here: 5e-8
     assert result["acc"][0] == pytest.approx(result["acc"][1], abs=1e-3)
     np.testing.assert_allclose(result["loss"][0], result["loss"][1], rtol=1e-5)
+
+
+def test_numpy_integers_are_accepted_where_keras_wants_python_ints():
+    """The shared rule accepts np.int64 sizes and seeds; Keras rejects them, so the
+    builders pass Python ints on."""
+    model = km.build_model(input_shape=(np.int64(28), 28, 1), num_classes=np.int64(10))
+    assert model.output_shape == (None, 10)
+    rejects(lambda: km.build_model(input_shape=(8, 8, 1)), "input_shape")
+
+
+def test_char_rnn_and_skipgram_models_take_numpy_integers():
+    from char_rnn_tf import build_model
+    from word2vec_tf import SkipGram
+
+    model = build_model(np.int64(7), np.int64(4), seed=np.int64(0))
+    assert model.get_layer("logits").units == 7
+    assert SkipGram(np.int64(5), np.int64(3), seed=np.int64(1)).w_in.input_dim == 5
