@@ -85,6 +85,106 @@ def test_the_timeline_has_every_milestone_with_its_date():
     assert "不是会议或期刊论文" in work["rnn-blog"].what
 
 
+# What he built and taught: id -> (year, month or None when no primary source gives it,
+# words the name must contain, the primary source (his own repository, post or video) it cites)
+EXPECTED_WORK = {
+    "convnetjs": (2014, 1, ["ConvNetJS"], "https://github.com/karpathy/convnetjs"),
+    "imagenet-human": (
+        2014,
+        9,
+        ["ImageNet", "What I learned from competing against a ConvNet on ImageNet"],
+        "https://karpathy.github.io/2014/09/02/what-i-learned-from-competing-against-a-convnet-on-imagenet/",
+    ),
+    "arxiv-sanity": (
+        2015,
+        11,
+        ["arxiv-sanity"],
+        "https://github.com/karpathy/arxiv-sanity-preserver",
+    ),
+    "software-2": (
+        2017,
+        None,
+        ["Software 2.0"],
+        "https://karpathy.medium.com/software-2-0-a64152b37c35",
+    ),
+    "mingpt": (2020, 8, ["minGPT"], "https://github.com/karpathy/minGPT"),
+    "tesla-ai-day": (
+        2021,
+        8,
+        ["Tesla AI Day 2021", "Autopilot"],
+        "https://www.youtube.com/watch?v=j0z4FweCy4M",
+    ),
+    "state-of-gpt": (
+        2023,
+        5,
+        ["State of GPT", "Microsoft Build 2023"],
+        "https://www.youtube.com/watch?v=bZQun8Y4L2A",
+    ),
+    "llama2-c": (2023, 7, ["llama2.c"], "https://github.com/karpathy/llama2.c"),
+    "intro-to-llms": (
+        2023,
+        11,
+        ["Intro to Large Language Models"],
+        "https://www.youtube.com/watch?v=zjkBMFhNj_g",
+    ),
+    "minbpe": (
+        2024,
+        2,
+        ["minbpe", "Let's build the GPT Tokenizer"],
+        "https://www.youtube.com/watch?v=zduSFxRajkE",
+    ),
+    "gpt2-repro": (
+        2024,
+        6,
+        ["Let's reproduce GPT-2 (124M)"],
+        "https://www.youtube.com/watch?v=l8pRSuU81PU",
+    ),
+    "vibe-coding": (
+        2025,
+        2,
+        ["vibe coding"],
+        "https://x.com/karpathy/status/1886192184808149383",
+    ),
+    "deep-dive-llms": (
+        2025,
+        2,
+        ["Deep Dive into LLMs like ChatGPT"],
+        "https://www.youtube.com/watch?v=7xTGNNLPyMI",
+    ),
+    "software-changing": (
+        2025,
+        6,
+        ["Software Is Changing (Again)", "YC AI Startup School"],
+        "https://www.youtube.com/watch?v=LCEmiRjPEtQ",
+    ),
+    "nanochat": (2025, 10, ["nanochat"], "https://github.com/karpathy/nanochat"),
+    "microgpt": (2026, 2, ["microgpt"], "https://karpathy.github.io/2026/02/12/microgpt/"),
+    "autoresearch": (2026, 3, ["autoresearch"], "https://github.com/karpathy/autoresearch"),
+}
+
+
+@pytest.mark.parametrize("ident", sorted(EXPECTED_WORK))
+def test_each_work_is_present_dated_and_primary_sourced(ident):
+    year, month, words, url = EXPECTED_WORK[ident]
+    work = {x.id: x for x in DATA.work}
+    assert ident in work, f"work item {ident} missing"
+    item = work[ident]
+    assert item.year == year, ident
+    for w in words:
+        assert w in item.name, (ident, w)
+    assert any(s.url == url and s.primary for s in item.sources), (ident, url)
+    when = f"{year} 年 {month} 月" if month else f"{year} 年"
+    assert when in item.what, (ident, when)  # the month, where known, is in the text
+    assert item.related, ident
+
+
+def test_work_items_with_a_known_month_are_in_date_order():
+    dated = [(w.year, EXPECTED_WORK[w.id][1] or 0) for w in DATA.work if w.id in EXPECTED_WORK]
+    assert dated == sorted(dated)
+    # an item without a known month only has to follow the year order
+    assert [w.year for w in DATA.work] == sorted(w.year for w in DATA.work)
+
+
 def test_ids_unique_and_items_in_time_order():
     for items in (DATA.timeline, DATA.work):
         ids = [x.id for x in items]

@@ -428,3 +428,214 @@ def test_full_strict_site_build(tmp_path_factory):
     from sitebuild import built_site
 
     check_built_site(built_site(tmp_path_factory.mktemp("full-site")))
+
+
+# ---------------------------------------------------------------------------------------
+# fixed errors stay fixed (each test fails if the old wrong text comes back)
+# ---------------------------------------------------------------------------------------
+BIO_FILE = ROOT / "data" / "biography.yml"
+BIB = {b.id: b for b in DATA.bibliography}
+DATA_TEXT = DATA_FILE.read_text(encoding="utf-8")
+
+
+def _urls(c) -> set[str]:
+    return {s.url for s in c.sources}
+
+
+def test_pytorch_first_public_release_is_january_2017():
+    c = BY_ID["fc43"]
+    assert "2016 年发布" not in c.correction and "2017 年 1 月" in c.correction
+    assert "https://pytorch.org/blog/a-year-in/" in _urls(c)
+
+
+def test_restrict_vocab_default_is_ours_not_gensims():
+    text = page_markdown("algorithms/word-embeddings.md")
+    assert "规则与 gensim 相同（只在最常见的 3 万个词中搜索" not in text
+    assert "本站自己的默认值" in text and "restrict_vocab=300000" in text
+    gensim = pytest.importorskip("gensim.models")
+    import inspect
+
+    for method in ("evaluate_word_analogies", "evaluate_word_pairs"):
+        sig = inspect.signature(getattr(gensim.KeyedVectors, method))
+        assert sig.parameters["restrict_vocab"].default == 300_000, method
+
+
+def test_cnn_verdict_follows_the_results_file():
+    """The 性能 page's verdict comes from benchmarks/results/cnn.json: a missed sub-target
+    (Fashion-MNIST) means the CNN's line never says 达到."""
+    import json
+
+    bench = load_hook("bench_page")
+    cnn = json.loads((ROOT / "benchmarks" / "results" / "cnn.json").read_text("utf-8"))
+    line = bench.verdict_line(cnn)
+    if False in cnn["target"]["met"].values():
+        assert bench.target_met(cnn) is False
+        assert "**结果：** ❌ 未达到" in line and "**结果：** ✅" not in line
+    for page in DOCS.rglob("*.md"):
+        assert "结果：✅ 达到" not in page.read_text(encoding="utf-8"), page
+
+
+def test_cnn_machine_is_read_from_the_results_file():
+    import json
+
+    text = page_markdown("algorithms/cnn.md")
+    assert "OpenBLAS 0." not in text and "NumPy 2." not in text  # no hand-typed versions
+    assert "<!-- cnn-comparison -->" in text
+    s5 = load_hook("section5_results")
+    cnn = json.loads((ROOT / "benchmarks" / "results" / "cnn.json").read_text("utf-8"))
+    machine = cnn["parts"]["comparison"].get("machine", cnn["machine"])
+    rendered = "\n".join(s5.comparison_section(cnn))
+    assert machine["numpy_blas"] in rendered and f"NumPy {machine['numpy']}" in rendered
+
+
+def test_earliest_papers_are_the_ones_on_his_publication_list():
+    assert "这是能查到的他最早的论文" not in DATA_TEXT
+    assert "能查到的最早论文来自 UBC 硕士阶段" not in DATA_TEXT
+    note = BY_ID["fc06a"].correction
+    for title in ("Locomotion Skills for Simulated Quadrupeds", "Emergence of Object-Selective",
+                  "Grounded Compositional Semantics"):  # fmt: skip
+        assert title in note.replace("\n", " ")
+    assert BIB["coros2011quadrupeds"].year == 2011
+    assert BIB["coros2011quadrupeds"].authors[:2] == ("Stelian Coros", "Andrej Karpathy")
+    assert BIB["coates2012emergence"].authors == ("Adam Coates", "Andrej Karpathy", "Andrew Y. Ng")
+    assert (
+        BIB["socher2014grounded"].year == 2014
+        and "Andrej Karpathy" in BIB["socher2014grounded"].authors
+    )
+
+
+def _bio() -> dict:
+    return yaml.safe_load(BIO_FILE.read_text(encoding="utf-8"))
+
+
+def test_career_lists_match_the_timeline():
+    """Every timeline milestone from OpenAI's founding on is in the career list (fc07), and
+    the latest one also in the front page's note (fc07b)."""
+    milestones = [t for t in _bio()["timeline"] if str(t["date"]) >= "2015-12"]
+    for t in milestones:
+        year, month = (int(x) for x in str(t["date"]).split("-")[:2])
+        assert f"{year} 年 {month} 月" in BY_ID["fc07"].correction, t["id"]
+    year, month = (int(x) for x in str(milestones[-1]["date"]).split("-")[:2])
+    assert f"{year} 年 {month} 月" in BY_ID["fc07b"].correction
+    assert "Eureka Labs。" not in BY_ID["fc07"].correction  # the list no longer ends there
+
+
+def test_unverified_full_time_date_is_left_out_like_the_timeline():
+    assert "2016 年 9 月起全职" not in DATA_TEXT
+
+
+def test_career_sources_are_his_own_posts():
+    c = BY_ID["fc07"]
+    for host in ("engadget", "teslarati", "gizmodo", "eletric-vehicles"):
+        assert not any(host in u for u in _urls(c)), host
+    bio = {t["id"]: {s["url"] for s in t["sources"]} for t in _bio()["timeline"]}
+    for tid in ("tesla-leave", "openai-return", "openai-leave", "eureka", "anthropic"):
+        own = {u for u in bio[tid] if u.startswith("https://x.com/karpathy/")}
+        assert own and own <= _urls(c), tid
+
+
+def test_move_to_canada_cites_the_podcast_episode_not_a_transcript_site():
+    assert "videodb.org" not in DATA_TEXT
+    assert "https://www.therobotbrains.ai/who-is-andrej-karpathy" in _urls(BY_ID["fc03"])
+
+
+def test_visualizing_rnns_venue_confirmed():
+    b = BIB["karpathy2015visualizing"]
+    assert "未核实" not in b.venue and "ICLR 2016 Workshop" in b.venue
+    assert "共同第一作者" in b.note
+
+
+def test_char_rnn_is_his_best_known_code_not_his_invention():
+    text = page_markdown("algorithms/rnn.md")
+    assert "Karpathy 最为人熟知的模型" not in text
+    assert "不是 Karpathy 发明的" in text
+    assert {"sutskever2011", "graves2013"} <= set(BIB)
+
+
+def test_negative_gradient_note_sits_after_its_sentence():
+    page = "math/gradient-descent.md"
+    out = hook.insert_notes(page_markdown(page), [c for c in DATA.corrections if c.page == page])
+    sentence = out.index("沿着梯度方向更新参数")
+    note = out.index('id="erratum-fc20b"')
+    assert sentence < note < out.index(BY_ID["fc20"].quote)  # before the formula block
+    assert "负" in BY_ID["fc20b"].summary and "沿着梯度方向" in BY_ID["fc20b"].quote
+    assert "达到最优解" in BY_ID["fc21b"].quote and BY_ID["fc21b"].page == page
+    assert "最优解" not in BY_ID["fc21"].summary + BY_ID["fc21"].correction
+    assert "负**梯度方向，这样损失" not in BY_ID["fc20"].correction
+
+
+def test_gal_cites_the_proceedings_and_arxiv():
+    assert "nips.cc/Conferences" not in DATA_TEXT
+    b = BIB["gal2016"]
+    assert b.arxiv == "1512.05287"
+    assert b.url.startswith("https://proceedings.neurips.cc/paper/2016/hash/")
+    assert b.url in _urls(BY_ID["fc44"]) and b.url in _urls(BY_ID["fc46"])
+
+
+# ---------------------------------------------------------------------------------------
+# every work a page names has a bibliography entry
+# ---------------------------------------------------------------------------------------
+SURNAME = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)?"  # Graves, LeCun, Fei-Fei
+YEARS = r"((?:19|20)\d\d)((?:、(?:19|20)\d\d)*)"
+VENUE = r"(?:[A-Z]+ )?"  # （NIPS 2012
+CITATION = re.compile(
+    rf"(?<![A-Za-z])(?:"
+    rf"({SURNAME})(?:、{SURNAME})* 与 {SURNAME}[（，]{VENUE}{YEARS}"  # A、B 与 C（2011）
+    rf"|({SURNAME}) 等人?[（，]{VENUE}{YEARS}"  # A 等（2013）
+    rf"|({SURNAME})（{YEARS}[），]"  # A（2013）
+    rf")"
+)
+ARXIV = re.compile(r"(?:arXiv:|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})")
+NAMED = {"WordSim-353": "finkelstein2002wordsim", "SimLex-999": "hill2015simlex",
+         "Fashion-MNIST": "xiao2017fashion"}  # fmt: skip
+
+
+def cited_works(text: str) -> list[tuple[str, object]]:
+    """(what the page says, key): key is an arXiv id, or (surname, year)."""
+    found = [(m.group(0), m.group(1)) for m in ARXIV.finditer(text)]
+    for m in CITATION.finditer(text):
+        g = m.groups()
+        name, first, more = next((g[i], g[i + 1], g[i + 2]) for i in (0, 3, 6) if g[i])
+        for year in [first, *re.findall(r"\d{4}", more)]:
+            found.append((m.group(0), (name, int(year))))
+    return found
+
+
+def test_citation_rule_on_examples():
+    keys = [k for _, k in cited_works(
+        "Adam（Kingma 与 Ba，2015）；Graves（2013，arXiv:1308.0850）；LeCun 等（1989、1998）；"
+        "Sutskever、Martens 与 Hinton（2011）；Krizhevsky、Sutskever 与 Hinton（NIPS 2012）；"
+        "在 Google Research（2011、2013 年）实习；Python 3.11（2023）"
+    )]  # fmt: skip
+    assert sorted(keys, key=str) == sorted(
+        ["1308.0850", ("Kingma", 2015), ("LeCun", 1989), ("LeCun", 1998), ("Sutskever", 2011),
+         ("Krizhevsky", 2012), ("Graves", 2013)], key=str)  # fmt: skip
+
+
+def test_every_work_named_on_a_page_has_a_bibliography_entry():
+    """A work is *named* on a page when the page's Markdown (docs/**/*.md) or a 勘误 note
+    shown on it contains
+
+    * an arXiv id, ``arXiv:NNNN.NNNNN`` or an ``arxiv.org/abs|pdf/`` link: some entry must
+      have that ``arxiv``;
+    * an author–year citation in the site's Chinese style, with a Latin surname:
+      ``A 与 B（2015）`` or ``A 与 B，2015``, ``A、B 与 C（2011）``, ``A 等（2013）`` or
+      ``A 等，2016`` (a venue may precede the year: ``（NIPS 2012）``; more years may follow:
+      ``（1989、1998）``), or a single surname ``A（2013）`` / ``A（2013，…``: some entry
+      must have that year and ``A`` as the last word of its first author's name;
+    * one of the named data sets in ``NAMED``: its entry must exist.
+
+    Prose that only mentions a person or company next to a year (“Google Research（2011、2013
+    年）”) is not a citation: the year must close the parenthesis or be followed by “，”."""
+    texts = {str(p.relative_to(DOCS)): p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")}
+    texts.update({f"{c.page} (note {c.id})": c.correction for c in DATA.corrections})
+    arxiv = {b.arxiv for b in DATA.bibliography if b.arxiv}
+    author_year = {(b.authors[0].split()[-1], b.year) for b in DATA.bibliography}
+    missing = []
+    for where, text in texts.items():
+        for said, key in cited_works(text):
+            if key not in (arxiv if isinstance(key, str) else author_year):
+                missing.append((where, said, key))
+        missing += [(where, name, bid) for name, bid in NAMED.items()
+                    if name in text and bid not in BIB]  # fmt: skip
+    assert not missing, f"works named on pages without a bibliography entry: {missing}"
