@@ -302,7 +302,7 @@ def take_steps(updates, steps: int, callback=None, callback_every: int = 100,
     _check_take_args(updates, steps, callback, callback_every)
     losses: list[float] = []
     for step in range(1, steps + 1):
-        losses.append(next(updates))
+        losses.append(_next_update(updates, step, steps))
         if callback is not None and step % callback_every == 0:
             callback(step, trained, losses[-1])
     return losses
@@ -661,9 +661,9 @@ def _check_step(state, params, grads) -> dict[str, np.ndarray]:
                        f"{sorted(state)}, got {sorted(params)}")
     if not isinstance(grads, Mapping):
         raise TypeError(f"grads must be a dict of NumPy arrays, got {_kind(grads)}")
-    missing = [k for k in params if k not in grads]
-    if missing:
-        raise KeyError(f"grads is missing {missing}")
+    if grads.keys() != params.keys():  # an extra gradient would be silently dropped
+        raise KeyError(f"grads must have the keys of params, {sorted(params)}, "
+                       f"got {sorted(grads)}")
     out = {}
     for k, p in params.items():
         if p.shape != state[k].shape:
@@ -770,8 +770,17 @@ def _check_path(path):
     return path
 
 
+def _next_update(updates, step, steps):
+    try:
+        return next(updates)
+    except StopIteration:
+        raise ValueError(f"updates ended after {step - 1} of steps={steps} updates") from None
+
+
 def _check_save_args(path, params, vocab) -> dict[str, np.ndarray]:
     _check_path(path)
+    if os.path.isdir(path):  # np.savez would write <path>.npz beside it
+        raise ValueError(f"path must be a file to write, got the directory {str(path)!r}")
     params = _check_params(params)
     _check_vocab(vocab, params["Wxh"].shape[0])
     return params

@@ -176,7 +176,7 @@ def conv2d_naive(x, w, b, stride=1, pad=0):
 
 def conv2d_backward_naive(dout, x, w, stride=1, pad=0):
     """Gradients of conv2d_naive with the same loops: returns dx, dw, db."""
-    x, w, _, stride, pad = _check_conv_args(x, w, np.zeros(np.shape(w)[:1]), stride, pad)
+    x, w, stride, pad = _check_layer_args(x, w, stride, pad)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     out_shape = (N, F, (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1)
@@ -240,6 +240,13 @@ def _check_conv_args(x, w, b, stride, pad):
     dtype = np.result_type(x, w, b)
     return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False), \
         stride, pad
+
+
+def _check_layer_args(x, w, stride, pad):
+    """_check_conv_args without a bias (conv2d_backward_naive has none)."""
+    w = check_array(w, "w", 4, "(F, C, KH, KW)")
+    x, w, _, stride, pad = _check_conv_args(x, w, np.zeros(len(w)), stride, pad)
+    return x, w, stride, pad
 
 
 def _check_cache(cache):

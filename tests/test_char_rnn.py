@@ -832,3 +832,20 @@ def test_check_demo_text_checks_its_arguments(batch, seq):
     rejects(lambda: check_demo_text(parser, "abc " * 100, batch, 5), "batch")
     rejects(lambda: check_demo_text(parser, "abc " * 100, 2, seq), "seq")
     rejects(lambda: check_demo_text(None, "abc " * 100, 2, 5), "parser")
+
+
+def test_optimizers_reject_a_gradient_without_a_parameter():
+    params = cr.init_params(5, 4, seed=0)
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    for opt in (Adagrad(params), Adam(params)):
+        rejects(lambda opt=opt: opt.step(params, {**grads, "Wzz": np.zeros(3)}), "grads")
+
+
+def test_take_steps_says_when_the_updates_run_out():
+    rejects(lambda: cr.take_steps(iter([1.0, 2.0]), 3), "updates ended after 2 of steps=3")
+
+
+def test_save_refuses_a_directory(tmp_path):
+    params = cr.init_params(3, 4, seed=0)
+    rejects(lambda: cr.save(tmp_path, params, cr.Vocab("abc")), "path")
+    assert not (tmp_path.parent / (tmp_path.name + ".npz")).exists()
