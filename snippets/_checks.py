@@ -104,7 +104,8 @@ def check_array(value, name: str, ndim: int | tuple[int, ...], shape: str = "",
 
 def check_labels(value, name: str, classes: int | None = None, ndim: int = 1,
            shape: str = "") -> np.ndarray:
-    """``value`` as an int64 array of class ids (or token ids) in ``range(classes)``; a
+    """``value`` as an array of class ids (or token ids) in ``range(classes)``, of NumPy's
+    index type ``np.intp`` (int32 in 32-bit Pyodide, where np.take refuses int64); a
     negative id is an error, not the last class as in NumPy's indexing."""
     want = f"a {ndim}-D array of integer ids{' ' + shape if shape else ''}"
     try:
@@ -113,12 +114,12 @@ def check_labels(value, name: str, classes: int | None = None, ndim: int = 1,
         raise TypeError(f"{name} must be {want}, got ragged {type(value).__name__}") from None
     if not np.issubdtype(a.dtype, np.integer) or a.dtype == bool:
         if a.size == 0 and a.dtype == np.float64:  # [] is an empty list of ids
-            a = a.astype(np.int64)
+            a = a.astype(np.intp)
         else:
             raise TypeError(f"{name} must be {want}, got {_got(a)}")
     if a.ndim != ndim:
         raise ValueError(f"{name} must be {want}, got shape {a.shape}")
-    a = a.astype(np.int64)
+    a = a.astype(np.intp)
     if a.size and (a.min() < 0 or (classes is not None and a.max() >= classes)):
         bad = a.min() if a.min() < 0 else a.max()
         want = f"in 0..{classes - 1}" if classes is not None else ">= 0"

@@ -775,7 +775,7 @@ def _check_contexts(contexts, V):
     if not (a >= 0).any(axis=1).all():
         raise ValueError("contexts: every row needs at least one word id >= 0, "
                          "got a row of -1 only")
-    return a.astype(np.int64, copy=False)
+    return a.astype(np.intp, copy=False)  # np.take's index type, also in 32-bit Pyodide
 
 
 def _check_output_args(h, W_out, targets):
