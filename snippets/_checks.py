@@ -77,6 +77,20 @@ def _ndim_text(ndim) -> str:
     return " or ".join(f"{n}-D" for n in ndim)
 
 
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """float32 or float64, given as a NumPy type, a dtype or its name ("float32")."""
+    try:
+        dt = None if dtype is None else np.dtype(dtype)  # np.dtype(None) would be float64
+    except TypeError:
+        dt = None
+    if dt is None:
+        raise TypeError(f"{name} must be float32 or float64 (a dtype or its name), "
+                        f"got {_got(dtype)}")
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be float32 or float64, got {dt}")
+    return dt
+
+
 def check_array(value, name: str, ndim: int | tuple[int, ...], shape: str = "",
           empty: bool = False) -> np.ndarray:
     """``value`` as a float array (float32 and float64 kept, integers and bools become

@@ -22,7 +22,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from _checks import check_array, check_choice, check_int, check_labels, check_number
+from _checks import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_labels,
+    check_number,
+)
 from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 from digits import load_digits
 
@@ -132,20 +139,8 @@ def _check_init(D, H, C, activation, seed, dtype):
         check_int(size, name, 1)
     check_choice(activation, "activation", ACTIVATIONS)
     check_int(seed, "seed", 0)
-    return _check_dtype(dtype)
+    return check_float_dtype(dtype)
 
-
-def _check_dtype(dtype):
-    """float32 or float64, given as a NumPy type, a dtype or its name."""
-    try:
-        dt = np.dtype(dtype) if dtype is not None else None  # np.dtype(None) is float64
-    except TypeError:
-        dt = None
-    if dt is None:
-        raise TypeError(f"dtype must be a NumPy float dtype, got {dtype!r}")
-    if dt not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dt}")
-    return dt
 
 
 def _check_logits(z):

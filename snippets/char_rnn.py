@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
-from _checks import check_array, check_int, check_labels, check_number, check_rng
+from _checks import check_array, check_float_dtype, check_int, check_labels, check_number, check_rng
 from _cli import demo_parser, non_negative_int, positive_int, run, text_file
 
 
@@ -505,24 +505,11 @@ def _check_sizes(vocab_size, hidden_size) -> None:
     check_int(hidden_size, "hidden_size", 1)
 
 
-def _check_dtype(dtype) -> np.dtype:
-    """float32 or float64, as a NumPy dtype or its name ("float32")."""
-    try:
-        d = None if dtype is None else np.dtype(dtype)
-    except TypeError:
-        d = None
-    if d is None:
-        raise TypeError(f"dtype must be float32 or float64 (a dtype or its name), "
-                        f"got {_kind(dtype)} {dtype!r}")
-    if d not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {d}")
-    return d
-
 
 def _check_init_args(vocab_size, hidden_size, seed, dtype) -> None:
     _check_sizes(vocab_size, hidden_size)
     check_rng(seed, "seed")
-    _check_dtype(dtype)
+    check_float_dtype(dtype)
 
 
 def _float_array(value, name: str, ndim, shape: str = "", in_place: bool = False):

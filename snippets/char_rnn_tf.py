@@ -25,12 +25,11 @@ import time
 import weakref
 
 import numpy as np
-from _checks import check_choice, check_int, check_rng
+from _checks import check_choice, check_float_dtype, check_int, check_rng
 from _cli import demo_parser, fraction, non_negative_int, positive_int, run, text_file
 from char_rnn import (
     DEMO_TEXT,
     _check_clip,
-    _check_dtype,
     _check_eval_ids,
     _check_inputs,
     _check_lr,
@@ -257,7 +256,7 @@ def _check_model_args(vocab_size, hidden_size, cell, recurrent_dropout, seed, dt
     _check_sizes(vocab_size, hidden_size)
     check_choice(cell, "cell", CELLS)
     _fraction(recurrent_dropout, "recurrent_dropout")
-    return int(vocab_size), int(hidden_size), _check_seed(seed), _check_dtype(dtype).name
+    return int(vocab_size), int(hidden_size), _check_seed(seed), check_float_dtype(dtype).name
 
 
 def _check_model(model) -> tuple[int, int]:

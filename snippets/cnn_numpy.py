@@ -22,7 +22,7 @@ import time
 from collections.abc import Mapping
 
 import numpy as np
-from _checks import check_array, check_int, check_labels, check_number
+from _checks import check_array, check_float_dtype, check_int, check_labels, check_number
 from _cli import demo_parser, non_negative_int, positive_float, positive_int, run
 from convolution import conv2d_backward, conv2d_forward
 from digits import load_digits
@@ -360,15 +360,6 @@ def _check_logits_labels(logits, y):
     return logits, y
 
 
-def _check_dtype(dtype):
-    try:
-        dt = np.dtype(dtype) if dtype is not None else None
-    except TypeError:
-        dt = None
-    if dt is None or dt not in FLOATS:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
-    return dt
-
 
 def _check_init(in_shape, conv_channels, hidden, num_classes, seed, dtype):
     if not isinstance(in_shape, tuple | list) or len(in_shape) != 3:
@@ -381,7 +372,7 @@ def _check_init(in_shape, conv_channels, hidden, num_classes, seed, dtype):
     check_int(hidden, "hidden", 1)
     check_int(num_classes, "num_classes", 2)
     check_int(seed, "seed", 0)
-    return in_shape, conv_channels, _check_dtype(dtype)
+    return in_shape, conv_channels, check_float_dtype(dtype)
 
 
 def _check_params(params):

@@ -151,13 +151,14 @@ def make_data(n=100, d=2, noise=0.1, seed=0):
 
 
 # -------------------------------------------------------------- argument checks
-def _as_design(X) -> np.ndarray:
-    X = check_array(X, "X", (1, 2), "(n, d), or (n,) for a scalar θ")
-    return X[:, None] if X.ndim == 1 else X  # scalar θ: x_i are numbers
+def _as_design(X, ndim=(1, 2)) -> np.ndarray:
+    """X (n, d), or (n,) for a scalar θ (x_i are numbers), as (n, d)."""
+    X = check_array(X, "X", ndim, "(n, d)" if ndim == 2 else "(n, d), or (n,) for a scalar θ")
+    return X[:, None] if X.ndim == 1 else X
 
 
-def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
-    X = _as_design(X)
+def _check_data(X, y, ndim=(1, 2)) -> tuple[np.ndarray, np.ndarray]:
+    X = _as_design(X, ndim)
     y = check_array(y, "y", 1, "(n,)")
     if len(y) != len(X):
         raise ValueError(f"y must have shape (n,) = ({len(X)},) to match X, got {y.shape}")
@@ -166,8 +167,7 @@ def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_point(theta, X, y):
     """loss and gradient: X (n, d), y (n,), θ (d,), all finite."""
-    X = check_array(X, "X", 2, "(n, d)")
-    X, y = _check_data(X, y)
+    X, y = _check_data(X, y, ndim=2)
     theta = check_array(theta, "theta", 1, f"(d,) = ({X.shape[1]},)")
     if theta.shape != (X.shape[1],):
         raise ValueError(f"theta must have shape (d,) = ({X.shape[1]},) to match X, "
@@ -176,8 +176,7 @@ def _check_point(theta, X, y):
 
 
 def _check_inputs(X, y, lr, theta0, method, batch_size, max_epochs, tol, seed):
-    X = check_array(X, "X", (1, 2), "(n, d), or (n,) for a scalar θ")
-    scalar = X.ndim == 1
+    scalar = check_array(X, "X", (1, 2), "(n, d), or (n,) for a scalar θ").ndim == 1
     X, y = _check_data(X, y)
     n, d = X.shape
     check_number(lr, "lr", 0, above=True)

@@ -36,7 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _checks import check_array, check_choice, check_int, check_labels, check_number, check_rng
+from _checks import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_labels,
+    check_number,
+    check_rng,
+)
 from _cli import demo_parser, non_negative_int, output_file, positive_int, run, text_file
 
 try:  # optional: a sparse matrix product is the fastest scatter-add available from Python
@@ -690,17 +698,8 @@ def _check_init(vocab_size, dim, seed, dtype):
     check_int(vocab_size, "vocab_size", 1)
     check_int(dim, "dim", 1)
     check_int(seed, "seed", 0)
-    return _check_dtype(dtype)
+    return check_float_dtype(dtype)
 
-
-def _check_dtype(dtype):
-    try:
-        dt = None if dtype is None else np.dtype(dtype)   # np.dtype(None) would be float64
-    except TypeError:
-        dt = None
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
-    return dt
 
 
 def _check_any_array(x, name):
@@ -894,18 +893,26 @@ def _check_analogy(self, a, b, c):
                          f"only {len(self)} words")
 
 
+def _check_tuples(items, name, fields):
+    """A list of tuples with one value per field; a field named "score" is a number, the
+    others are words."""
+    what = "(" + ", ".join(fields) + ")"
+    if isinstance(items, str) or not isinstance(items, _Iterable):
+        raise TypeError(f"{name} must be a list of {what} tuples, got {type(items).__name__}")
+    items = list(items)
+    for i, item in enumerate(items):
+        if not isinstance(item, list | tuple) or len(item) != len(fields):
+            raise TypeError(f"{name}[{i}] must be a {what} tuple, got {item!r}")
+        for field, value in zip(fields, item, strict=True):
+            if field == "score":
+                check_number(value, f"{name}[{i}] score")
+            else:
+                _check_word(value, f"{name}[{i}]")
+    return items
+
+
 def _check_pairs(pairs):
-    if isinstance(pairs, str) or not isinstance(pairs, _Iterable):
-        raise TypeError(f"pairs must be a list of (word1, word2, score) triples, "
-                        f"got {type(pairs).__name__}")
-    pairs = list(pairs)
-    for i, pair in enumerate(pairs):
-        if not isinstance(pair, list | tuple) or len(pair) != 3:
-            raise TypeError(f"pairs[{i}] must be a (word1, word2, score) triple, got {pair!r}")
-        _check_word(pair[0], f"pairs[{i}]")
-        _check_word(pair[1], f"pairs[{i}]")
-        check_number(pair[2], f"pairs[{i}] score")
-    return pairs
+    return _check_tuples(pairs, "pairs", ("word1", "word2", "score"))
 
 
 def _check_enough_pairs(used):
@@ -914,15 +921,7 @@ def _check_enough_pairs(used):
 
 
 def _check_questions_args(questions, restrict_vocab):
-    if isinstance(questions, str) or not isinstance(questions, _Iterable):
-        raise TypeError(f"questions must be a list of (a, b, c, d) word tuples, "
-                        f"got {type(questions).__name__}")
-    questions = list(questions)
-    for i, q in enumerate(questions):
-        if not isinstance(q, list | tuple) or len(q) != 4:
-            raise TypeError(f"questions[{i}] must be an (a, b, c, d) tuple, got {q!r}")
-        for w in q:
-            _check_word(w, f"questions[{i}]")
+    questions = _check_tuples(questions, "questions", ("a", "b", "c", "d"))
     return questions, check_int(restrict_vocab, "restrict_vocab", 1)
 
 
