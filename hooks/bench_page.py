@@ -132,25 +132,47 @@ def describe_target(result: dict) -> str:
     return "，".join(parts)
 
 
-def chart_svg(result: dict) -> bytes:
+def setup_matplotlib(salt: str):
+    """pyplot, set up for a chart made at build: glyphs as paths (no font needed to
+    view), the same ids in every build (``salt``), CJK labels."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = ["本项目"] + list(result["peers"])
-    values = [result["ours"]] + [result["peers"][k] for k in result["peers"]]
-    labels, values = zip(*[(k, v) for k, v in zip(labels, values, strict=True) if v is not None],
-                         strict=True)
-    plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: no font needed to view
-    plt.rcParams["svg.hashsalt"] = "bench_page"  # the same ids in every build
+    plt.rcParams["svg.fonttype"] = "path"
+    plt.rcParams["svg.hashsalt"] = salt
     try:
         from _cjk_font import use_cjk_font  # snippets/_cjk_font.py
 
         use_cjk_font()
     except Exception as err:  # a chart without CJK glyphs is still a chart
-        log.warning("benchmark chart without CJK font: %s", err)
-    fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(values)))
+        log.warning("chart without CJK font: %s", err)
+    return plt
+
+
+def new_figure(salt: str, figsize: tuple[float, float]):
+    """A figure and axes for a chart made at build (see setup_matplotlib)."""
+    return setup_matplotlib(salt).subplots(figsize=figsize)
+
+
+def svg_bytes(fig) -> bytes:
+    """The figure as SVG, without the build time in the file; closes the figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue().encode("utf-8")
+
+
+def chart_svg(result: dict) -> bytes:
+    labels = ["本项目"] + list(result["peers"])
+    values = [result["ours"]] + [result["peers"][k] for k in result["peers"]]
+    labels, values = zip(*[(k, v) for k, v in zip(labels, values, strict=True) if v is not None],
+                         strict=True)
+    fig, ax = new_figure("bench_page", (7, 0.6 + 0.55 * len(values)))
     colors = ["#3f51b5"] + ["#9e9e9e"] * (len(values) - 1)
     ax.barh(range(len(values)), values, color=colors)
     ax.set_yticks(range(len(values)), [label[:48] for label in labels])
@@ -160,11 +182,7 @@ def chart_svg(result: dict) -> bytes:
     for i, v in enumerate(values):
         ax.text(v, i, " " + fmt(float(v)), va="center", fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})  # no build time in the file
-    plt.close(fig)
-    return buf.getvalue().encode("utf-8")
+    return svg_bytes(fig)
 
 
 def chart_size(svg: bytes) -> tuple[int, int]:
@@ -200,7 +218,9 @@ def lighthouse_table(result: dict) -> list[str]:
         )
     intro = ("各页面得分（移动端预设，每页取性能分的中位数那次运行；"
              "括号里是各次运行的最低与最高分；「达到下限」对照上面的目标）：")
-    return ["", intro, "", *rows]
+    # a table of numbers, kept out of the search index like the configuration records
+    return ["", intro, "", '<div class="lighthouse-pages" data-search-exclude="" markdown>', "",
+            *rows, "", "</div>"]
 
 
 def section(result: dict, chart: tuple[str, int, int] | None) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
-SHARED_INPUTS = ("data", "benchmarks/results")  # read for several pages: all are rebuilt
+SHARED_INPUTS = ("data", "benchmarks/results", "figures")  # read by several pages: all rebuilt
 EMBED = re.compile(r'--8<--\s+"([^":]+)')
 
 _dirty = False

@@ -10,7 +10,10 @@ our own pages' HTML before the plugin reads it, marks:
   (KaTeX, as ``katex_prerender`` does for the rest later), so that the heading's search
   result shows the formula as the text a screen reader reads (KaTeX's MathML), not TeX;
   the ``typeset`` plugin carries the heading into the table of contents;
-* 验证 boxes (admonitions of type ``success``): lists of the tests behind a section, and
+* 验证 boxes (admonitions of type ``success``, open or collapsed): lists of the tests
+  behind a section; the 学习路线 box and the exercises' hints (type ``tip``), which name
+  the concepts of other pages or discuss an answer; the exercises (their Markdown
+  marks them: questions, not explanations); and
   test names in the prose (``<code>test_…</code>``);
 * every ``<div>`` or ``<details>`` that our own Markdown or hooks mark
   ``data-search-exclude`` whole: lists that repeat what another page explains (the errata
@@ -31,7 +34,9 @@ as the one explaining it, ties with it: 负采样 on §3's overview, 链式法�
 entry, 特征图 on the project page.
 
 Material's parser ends an exclusion at the first closing tag with the same name, so a
-container is excluded by marking every element inside it, not only the container.  The
+container is excluded by marking every element inside it, not only the container, and
+the container's own tag must not occur inside it (the exercises, whose lists and code
+blocks nest ``<li>`` and ``<div>``, are a ``<section>``).  The
 marks are only for the index: once it has read the page, ``on_post_page`` takes them out
 again (before the hooks after this one read the page's HTML).
 """
@@ -44,6 +49,7 @@ from pathlib import Path
 
 import yaml
 from katex_prerender import notebook_math, render  # hooks/katex_prerender.py
+from mkdocs.exceptions import PluginError
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "data" / "glossary.yml"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -59,8 +65,8 @@ COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt"')
 MATH = re.compile(r'<(span|div) class="arithmatex">')
 HEADING = re.compile(r"<(h[1-6])\b[^>]*>.*?</\1>", re.S)
 HEADING_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
-CONTAINER = re.compile(r'<div class="admonition success">'
-                       r'|<(?:div|details)\b[^>]*\sdata-search-exclude\b[^>]*>')
+CONTAINER = re.compile(r'<div class="admonition (?:success|tip)">|<details class="(?:success|tip)"'
+                       r'[^>]*>|<(?:div|details|section)\b[^>]*\sdata-search-exclude\b[^>]*>')
 
 
 def exclude_all(fragment: str) -> str:
@@ -108,8 +114,15 @@ def mark(content: str) -> str:
 
 
 def glossary() -> dict[str, list[list[str]]]:
-    """Page (under docs/) -> its concepts, each a list of names."""
-    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    """Page (under docs/) -> its concepts, each a list of names (the first is the site's
+    Chinese term)."""
+    data = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    return {page: terms for page, terms in data.items() if page.endswith(".md")}
+
+
+def avoided_terms() -> dict[str, str]:
+    """A word the site's own text does not use -> the glossary's term it uses instead."""
+    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")).get("_avoid", {})
 
 
 def on_config(config):
@@ -123,7 +136,38 @@ def on_config(config):
     return config
 
 
+GLOSSARY_PAGE, GLOSSARY_MARKER = "glossary.md", "<!-- glossary:terms -->"
+
+
+def page_title(src: str) -> str:
+    """The first heading of docs/<src>."""
+    text = (GLOSSARY.parent.parent / "docs" / src).read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+def glossary_tables() -> list[str]:
+    """The 术语表 page: every concept (term, English names, other Chinese names, its page),
+    then the words the site's own text does not use."""
+    # kept out of the index: a reader searching a term wants the page that explains it
+    rows = ['<div class="glossary-terms" data-search-exclude="" markdown>', "",
+            "| 术语 | 英文 | 别名 | 讲解它的页面 |", "|---|---|---|---|"]
+    for page, terms in glossary().items():
+        where = f"[{page_title(page)}]({page})"
+        for first, *rest in terms:
+            english = "、".join(n for n in rest if not HAN.search(n)) or "—"
+            other = "、".join(n for n in rest if HAN.search(n)) or "—"
+            rows.append(f"| **{first}** | {english} | {other} | {where} |")
+    rows += ["", "本站自己的文字不用的说法（原文照录，不在此列）：", "",
+             "| 不用 | 用 |", "|---|---|"]
+    rows += [f"| {old} | {new} |" for old, new in avoided_terms().items()]
+    return [*rows, "", "</div>"]
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri == GLOSSARY_PAGE:
+        if GLOSSARY_MARKER not in markdown:
+            raise PluginError(f"docs/{GLOSSARY_PAGE} lacks the marker {GLOSSARY_MARKER}")
+        markdown = markdown.replace(GLOSSARY_MARKER, "\n".join(glossary_tables()))
     if TEACHING.fullmatch(page.file.src_uri):
         page.meta.setdefault("search", {})["boost"] = TEACHING_BOOST
     return markdown

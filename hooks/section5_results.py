@@ -11,12 +11,17 @@ verdicts, the machine).
 
 from __future__ import annotations
 
-import io
 import json
 import statistics
 from pathlib import Path
 
-from bench_page import VERDICT, add_svg, marker_page  # hooks/bench_page.py: the 性能 page
+from bench_page import (  # hooks/bench_page.py: the 性能 page
+    VERDICT,
+    add_svg,
+    marker_page,
+    new_figure,
+    svg_bytes,
+)
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
@@ -48,8 +53,8 @@ def _runs(parts: dict, name: str) -> list[dict]:
 
 def results_table(cnn: dict) -> list[str]:
     parts = cnn["parts"]
-    rows = ["| 数据 | 训练 / 验证 / 测试 | 种子 | 测试准确率 | 测试损失 | 最后一个周期的验证准确率 "
-            "| 每个周期（中位数） |",
+    rows = ["| 数据 | 训练 / 验证 / 测试 | 种子 | 测试准确率 | 测试损失 | 最后一轮的验证准确率 "
+            "| 每轮（中位数） |",
             "|---|---|---:|---:|---:|---:|---:|"]
     for name, label in DATA.items():
         runs = _runs(parts, name)
@@ -77,7 +82,7 @@ def machines(cnn: dict) -> list[str]:
         m = cnn["parts"][name].get("machine", cnn["machine"])
         seen.setdefault(f"{m['cpu']}，{m['cores']} 核，TensorFlow {m['tensorflow']}",
                         []).append(label)
-    return ["每个周期的秒数的测量环境：" + "；".join(
+    return ["每轮秒数的测量环境：" + "；".join(
         f"{'、'.join(labels)}：{where}" for where, labels in seen.items()) + "。"]
 
 
@@ -96,19 +101,19 @@ def improved_section(cnn: dict) -> list[str]:
     """The hold-out choice, each change alone, and the improved run's seeds."""
     better, article = cnn["parts"]["improved"], _runs(cnn["parts"], "mnist")[0]
     val = better["selection"]["val_accuracy"]
-    lines = [f"在留出集上选周期数：改进后的模型（Dropout 与随机平移）"
-             f"按原文的 `validation_split=0.2` 训练 {len(val)} 个周期，"
-             f"验证准确率在第 {better['chosen_epochs']} 个周期最高"
-             f"（{_pct(max(val))}），于是最终训练 {better['chosen_epochs']} 个周期。", "",
+    lines = [f"在留出集上选轮数：改进后的模型（Dropout 与随机平移）"
+             f"按原文的 `validation_split=0.2` 训练 {len(val)} 轮，"
+             f"验证准确率在第 {better['chosen_epochs']} 轮最高"
+             f"（{_pct(max(val))}），于是最终训练 {better['chosen_epochs']} 轮。", "",
              "每处改动单独加在原文的设置上（种子 0，完整 MNIST 的 10,000 张测试图片）：", "",
              "| 改动 | 测试准确率 | 与原文的设置相比 |", "|---|---:|---:|",
-             f"| 原文的设置（10 个周期，留出 20% 做验证） | {_pct(article['test_accuracy'])} | — |"]
+             f"| 原文的设置（10 轮，留出 20% 做验证） | {_pct(article['test_accuracy'])} | — |"]
     for change, r in better["alone"].items():
         diff = 100 * (r["test_accuracy"] - article["test_accuracy"])
         lines.append(f"| {change} | {_pct(r['test_accuracy'])} | {diff:+.2f} 个百分点 |")
     runs = better["runs"]
-    lines += ["", f"全部改动一起（{better['chosen_epochs']} 个周期，在全部 60,000 张上训练）：", "",
-              "| 种子 | 测试准确率 | 每个周期（中位数） |", "|---:|---:|---:|"]
+    lines += ["", f"全部改动一起（{better['chosen_epochs']} 轮，在全部 60,000 张上训练）：", "",
+              "| 种子 | 测试准确率 | 每轮（中位数） |", "|---:|---:|---:|"]
     lines += [f"| {r['seed']} | {_pct(r['test_accuracy'])} | "
               f"{statistics.median(r['epoch_seconds']):.1f} s |" for r in runs]
     mean = statistics.mean(r["test_accuracy"] for r in runs)
@@ -125,21 +130,21 @@ def comparison_section(cnn: dict) -> list[str]:
     target, met = cnn["target"], cnn["target"].get("met") or {}
     (peer, keras_s), = cnn["peers"].items()
     epochs, n_train, n_test = config["epochs"], config["train_images"], config["test_images"]
-    steady = f"第 2–{epochs} 个周期的中位数" if epochs > 1 else "唯一一个周期"
+    steady = f"第 2–{epochs} 轮的中位数" if epochs > 1 else "唯一的一轮"
     gap = 100 * (cmp["numpy_test_accuracy"] - cmp["keras_test_accuracy"])
     machine = cmp.get("machine", cnn["machine"])
-    lines = [f"| | 测试准确率（{n_test:,} 张，{epochs} 个周期后） | 每个周期（{steady}） |",
+    lines = [f"| | 测试准确率（{n_test:,} 张，{epochs} 轮后） | 每轮（{steady}） |",
              "|---|---:|---:|",
              f"| NumPy（`cnn_numpy.py`） | {_pct(cmp['numpy_test_accuracy'])} "
              f"| {cnn['ours']:.1f} s |",
              f"| {peer.split(', same')[0].replace('keras', 'Keras', 1)} "
              f"| {_pct(cmp['keras_test_accuracy'])} "
              f"| {keras_s:.1f} s（`fit`） |", "",
-             f"数据：{n_train:,} 张训练图片，{cmp['steps_per_epoch']} 步一个周期。"
+             f"数据：{n_train:,} 张训练图片，{cmp['steps_per_epoch']} 步一轮。"
              f"准确率相差 {gap:+.2f} 个百分点（NumPy 减 Keras；两边打乱数据的顺序不同，"
-             f"所以不会逐位相同）；NumPy 版每个周期的时间是 Keras 的 "
+             f"所以不会逐位相同）；NumPy 版每轮的时间是 Keras 的 "
              f"{cnn['ours'] / keras_s:.1f} 倍。", "",
-             f"- 目标：每个周期不超过 Keras 的 {target['ratio_at_most']:g} 倍："
+             f"- 目标：每轮不超过 Keras 的 {target['ratio_at_most']:g} 倍："
              f"{VERDICT[met.get('numpy_time_ratio')]}",
              f"- 目标：测试准确率与 Keras 相差不超过 {100 * target['accuracy_gap_at_most']:g} "
              f"个百分点：{VERDICT[met.get('numpy_accuracy_gap')]}", "",
@@ -161,25 +166,15 @@ def confusion_table(matrix: list[list[int]]) -> list[str]:
 
 
 def curves_svg(runs: list[dict]) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.fonttype"] = "path"
-    plt.rcParams["svg.hashsalt"] = "section5"
-    from _cjk_font import use_cjk_font  # snippets/_cjk_font.py
-
-    use_cjk_font()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = new_figure("section5", (7, 3.6))
     for r, color in zip(runs, ("#3f51b5", "#e65100", "#2e7d32"), strict=False):
         h = r["history"]
         epochs = range(1, len(h["accuracy"]) + 1)
         ax.plot(epochs, h["accuracy"], color=color, linestyle="--", linewidth=1,
-                label=f"种子 {r['seed']}：训练（周期内平均）")
+                label=f"种子 {r['seed']}：训练（每轮内平均）")
         ax.plot(epochs, h["val_accuracy"], color=color, marker="o", markersize=3,
                 label=f"种子 {r['seed']}：验证")
-    ax.set_xlabel("周期")
+    ax.set_xlabel("轮")
     ax.set_ylabel("准确率")
     low = min(min(r["history"]["accuracy"] + r["history"]["val_accuracy"]) for r in runs)
     ax.set_ylim(max(0.0, int(low * 100 - 0.5) / 100), 1.0)  # every point, from a whole %
@@ -187,11 +182,7 @@ def curves_svg(runs: list[dict]) -> bytes:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buf.getvalue().encode("utf-8")
+    return svg_bytes(fig)
 
 
 def on_files(files: Files, config) -> Files:
@@ -224,7 +215,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
              "目标与结果（来自结果文件）：", "", *verdicts(_cnn), ""]
     if _curves:
         width, height = _curves
-        lines += [f"![完整 MNIST 上每个周期的训练与验证准确率（三个种子）]({CURVES})"
+        lines += [f"![完整 MNIST 上每轮的训练与验证准确率（三个种子）]({CURVES})"
                   f"{{ loading=lazy decoding=async width={width} height={height} }}", ""]
     if "confusion_matrix" in mnist[0]:
         lines += [f"完整 MNIST 测试集（10,000 张）上的混淆矩阵（种子 {mnist[0]['seed']}）：", "",

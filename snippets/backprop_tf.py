@@ -18,7 +18,7 @@ from backprop import _check_batch
 # --8<-- [start:tf]
 def loss_and_grads_tf(params, X, y, activation="relu", reg=0.0):
     """Cross-entropy loss and gradients by tf.GradientTape.  X (N, D), y labels (N,) or
-    probabilities (N, C)."""
+    probabilities (N, K)."""
     params, X, Y = _tf_inputs(params, X, y, activation, reg)         # one dtype, checked
     import tensorflow as tf
 
@@ -27,7 +27,7 @@ def loss_and_grads_tf(params, X, y, activation="relu", reg=0.0):
     with tf.GradientTape() as tape:
         z1 = X @ v["W1"] + v["b1"]                                   # (N, H)
         h = tf.nn.relu(z1) if activation == "relu" else tf.tanh(z1)
-        z2 = h @ v["W2"] + v["b2"]                                   # (N, C) logits
+        z2 = h @ v["W2"] + v["b2"]                                   # (N, K) logits
         log_yhat = tf.nn.log_softmax(z2)                             # stable log ŷ
         loss = -tf.reduce_mean(tf.reduce_sum(Y * log_yhat, axis=1))  # −mean Σ_i y_i log ŷ_i
         loss += 0.5 * reg * (tf.reduce_sum(v["W1"] ** 2) + tf.reduce_sum(v["W2"] ** 2))

@@ -6,8 +6,8 @@ predicts the next character with a softmax over the V characters.  The same five
 weight arrays are used at every time step:
 
     h_t = tanh(x_t Wxh + h_{t-1} Whh + bh)      x_t (V,) one-hot, h_t (H,)
-    y_t = h_t Why + by                           logits (V,)
-    p_t = softmax(y_t)                           loss_t = -log p_t[next char]
+    z_t = h_t Why + by                           logits (V,)
+    p_t = softmax(z_t)                           loss_t = -log p_t[next char]
 
 After Karpathy's min-char-rnn (2015), but trained on mini-batches of B parallel streams
 through the text instead of one sequence at a time, and importable: nothing is read
@@ -139,7 +139,7 @@ def rnn_forward(params, inputs, hprev):
     for t in range(T):
         # h_t = tanh(x_t Wxh + h_{t-1} Whh + bh)
         hs[t + 1] = np.tanh(xw[t] + hs[t] @ Whh)             # (B, H)
-    # y_t = h_t Why + by, every step at once
+    # z_t = h_t Why + by (the logits), every step at once
     logits = (hs[1:].reshape(T * B, -1) @ Why + by).reshape(T, B, -1)  # (T, B, V)
     return logits.transpose(1, 0, 2), hs                     # (B, T, V)
 
@@ -176,7 +176,7 @@ def rnn_backward(params, inputs, hs, dlogits, clip_dh=None):
     dy = np.ascontiguousarray(dlogits.transpose(1, 0, 2)).reshape(T * B, -1)  # (T*B, V)
     grads = {"Why": hs[1:].reshape(T * B, H).T @ dy,        # (H, V)
              "by": dy.sum(axis=0)}
-    dh_out = (dy @ Why.T).reshape(T, B, H)                   # dL/dh_t via y_t
+    dh_out = (dy @ Why.T).reshape(T, B, H)                   # dL/dh_t via z_t
     dhraw = np.empty((T, B, H), dtype=hs.dtype)
     dhnext = np.zeros((B, H), dtype=hs.dtype)                # dL/dh_t via h_{t+1}
     for t in reversed(range(T)):

@@ -38,13 +38,13 @@ def one_blas_thread():
         yield
 
 
-def _tiny(seed=0, N=5, D=6, H=7, C=4, activation="relu"):
+def _tiny(seed=0, N=5, D=6, H=7, K=4, activation="relu"):
     rng = np.random.default_rng(seed)
-    params = init_params(D, H, C, activation, seed)
-    params["W2"] = rng.normal(size=(H, C))          # larger than init: a non-trivial softmax
+    params = init_params(D, H, K, activation, seed)
+    params["W2"] = rng.normal(size=(H, K))          # larger than init: a non-trivial softmax
     params["b1"] = 0.1 * rng.normal(size=H)
-    params["b2"] = rng.normal(size=C)
-    return params, rng.normal(size=(N, D)), rng.integers(0, C, size=N)
+    params["b2"] = rng.normal(size=K)
+    return params, rng.normal(size=(N, D)), rng.integers(0, K, size=N)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_probability_targets_give_the_same_as_labels_and_check_numerically():
     assert rel_error(g["W2"], num) < 1e-6
 
 
-def test_initial_loss_is_ln_C(digits):
+def test_initial_loss_is_ln_K(digits):
     d, X, _ = digits
     params = init_params(784, 128, 10, seed=0)
     loss, _ = loss_and_grads(params, X[:1000], d.y_train[:1000])
@@ -155,7 +155,7 @@ def bp_tf():
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 @pytest.mark.parametrize("reg", [0.0, 0.05])
 def test_matches_gradient_tape(bp_tf, activation, reg):
-    params, X, y = _tiny(seed=5, N=8, D=10, H=9, C=5, activation=activation)
+    params, X, y = _tiny(seed=5, N=8, D=10, H=9, K=5, activation=activation)
     loss, grads = loss_and_grads(params, X, y, activation, reg)
     loss_tf, grads_tf = bp_tf.loss_and_grads_tf(params, X, y, activation, reg)
     assert loss == pytest.approx(loss_tf, rel=1e-6)
@@ -188,7 +188,7 @@ def rejects_arg(call, name):
     return error
 
 
-PARAMS, X5, Y5 = _tiny(seed=6)                     # N = 5, D = 6, H = 7, C = 4
+PARAMS, X5, Y5 = _tiny(seed=6)                     # N = 5, D = 6, H = 7, K = 4
 PARAM_SHAPES = {k: v.shape for k, v in PARAMS.items()}
 # loss_and_grads_tf checks with loss_and_grads' rules, before TensorFlow is imported
 LOSS_FUNCTIONS = [loss_and_grads, loss_and_grads_tf]
@@ -229,7 +229,7 @@ def test_loss_rejects_a_bad_activation_or_reg(fn, activation, reg):
 @pytest.mark.parametrize("kw, expected", [
     ({"X": np.ones((5, 7))}, r"X must have shape (N, D) = (N, 6)"),
     ({"y": np.zeros(4, int)}, r"y must have shape (N,) = (5,)"),
-    ({"y": np.full((5, 3), 1 / 3)}, r"y as probabilities must have shape (N, C) = (5, 4)"),
+    ({"y": np.full((5, 3), 1 / 3)}, r"y as probabilities must have shape (N, K) = (5, 4)"),
     ({"y": np.full((5, 4), 0.5)}, r"y as probabilities must have rows >= 0 summing to 1"),
     ({"y": np.tile([1.5, -0.5, 0, 0], (5, 1))}, r"y as probabilities must have rows >= 0"),
     ({"params": {**PARAMS, "W2": np.ones((3, 4))}}, r"params must be W1 (D, H), b1 (H,)"),
@@ -317,9 +317,9 @@ def test_log_softmax_rejects_a_bad_array(z):
 
 # init_params
 @settings(max_examples=30, deadline=None)
-@given(name=st.sampled_from(["D", "H", "C"]), value=bad_integers(minimum=1))
+@given(name=st.sampled_from(["D", "H", "K"]), value=bad_integers(minimum=1))
 def test_init_params_rejects_a_bad_size(name, value):
-    sizes = {"D": 6, "H": 7, "C": 4, name: value}
+    sizes = {"D": 6, "H": 7, "K": 4, name: value}
     rejects_arg(lambda: init_params(**sizes), name)
 
 

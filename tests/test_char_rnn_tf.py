@@ -164,6 +164,34 @@ def test_gru_and_lstm_options_train(cell):
     rejects(lambda: get_numpy_params(model), "cell='simple'")
 
 
+def test_recurrent_dropout_experiment_is_plain_training_per_rate():
+    """The page's table comes from this function (benchmarks/char_rnn_dropout.py): each
+    rate's curve is what train_tf and evaluate_tf give for that model, at every
+    eval_every steps, and a seed repeats it."""
+    text = SHORT * 12
+    args = {"rates": (0.0, 0.5), "cell": "lstm", "hidden_size": 8, "steps": 6,
+            "batch_size": 2, "seq_length": 10, "eval_every": 3, "seed": 1}
+    results = recurrent_dropout_experiment(text, **args)
+    assert set(results) == {0.0, 0.5}
+    for r in results.values():
+        assert [c[0] for c in r["curve"]] == [3, 6]
+        assert r["best_val"] == min(c[2] for c in r["curve"])
+        assert r["final_val"] == r["curve"][-1][2] and r["seconds"] > 0
+    assert results[0.0]["curve"] != results[0.5]["curve"]  # the mask changes training
+
+    train_text, val_text = crt.split_text(text, 0.1)
+    vocab = build_vocab(text)
+    model = build_model(len(vocab), 8, "lstm", recurrent_dropout=0.0, seed=1)
+    seen = []
+    train_tf(model, vocab.encode(train_text), steps=6, batch_size=2, seq_length=10,
+             lr=3e-3, callback=lambda s, m, loss: seen.append(
+                 (s, loss, evaluate_tf(m, vocab.encode(val_text), 4, 200))),
+             callback_every=3)
+    assert [tuple(c) for c in results[0.0]["curve"]] == seen
+    again = recurrent_dropout_experiment(text, **args)
+    assert [r["curve"] for r in again.values()] == [r["curve"] for r in results.values()]
+
+
 # ------------------------------------------------------------------ bad input
 # The same generated bad values as tests/test_char_rnn.py; every check runs before
 # TensorFlow does any work, with the rule of the NumPy twin.

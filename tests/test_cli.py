@@ -64,8 +64,8 @@ STUB = "class Model:\n    pass\n"
 def test_the_programs():
     assert PROGRAMS == ["backprop", "backprop_tf", "char_rnn", "char_rnn_tf", "cnn_numpy",
                         "convolution", "convolution_tf", "digits", "gradient_descent",
-                        "gradient_descent_tf", "keras_mnist", "metrics", "word2vec",
-                        "word2vec_tf"]
+                        "gradient_descent_tf", "keras_mnist", "metrics", "scalar_backprop",
+                        "word2vec", "word2vec_tf"]
 
 
 @pytest.mark.parametrize("path", sorted(SNIPPETS.glob("*.py")), ids=lambda p: p.stem)
@@ -100,6 +100,7 @@ BAD = {  # a few bad values per argument type; each program gets one of each
     "positive_int": ["-3", "abc", "0", "2.5"],
     "non_negative_int": ["-1", "seven"],
     "positive_float": ["0", "nan", "-1e-3"],
+    "finite_float": ["nan", "-inf", "two"],
     "fraction": ["1", "-0.1"],
     "text_file": ["missing.txt"],
     "output_file": ["no/such/folder/vectors.txt"],
@@ -229,6 +230,7 @@ def test_char_rnn_trains_on_a_text_file(tmp_path):
 @pytest.mark.parametrize(("helper", "text", "value"), [
     (_cli.positive_int, "7", 7), (_cli.non_negative_int, "0", 0),
     (_cli.positive_float, "1e-3", 1e-3), (_cli.fraction, "0", 0.0), (_cli.fraction, "0.5", 0.5),
+    (_cli.finite_float, "-3", -3.0), (_cli.finite_float, "6.88", 6.88),
     (_cli.positive_int, "9" * 400, int("9" * 400)),
 ])
 def test_good_values(helper, text, value):
@@ -239,6 +241,7 @@ def test_good_values(helper, text, value):
     (_cli.positive_int, "0"), (_cli.positive_int, "1.0"), (_cli.positive_int, ""),
     (_cli.non_negative_int, "-1"), (_cli.positive_float, "inf"), (_cli.positive_float, "nan"),
     (_cli.positive_float, "-2"), (_cli.fraction, "1"), (_cli.fraction, "-0.0001"),
+    (_cli.finite_float, "inf"), (_cli.finite_float, "1e999"),
     (_cli.fraction, "nan"), (_cli.non_negative_int, "-" + "9" * 400),
 ])
 def test_bad_values(helper, text):

@@ -30,7 +30,7 @@ y, y_test = digits.y_train, digits.y_test
 # %% [markdown]
 # ## 两个训练前的检查
 #
-# 1. **初始损失 ≈ ln C**：$W^{(2)}$ 初始化得很小，输出概率接近均匀分布 $1/C$，
+# 1. **初始损失 ≈ ln C**：$W^{(2)}$ 初始化得很小，输出概率接近均匀分布 $1/K$，
 #    交叉熵应接近 $\ln 10 \approx 2.303$。
 # 2. **梯度检查**：随便挑几个参数，用中心差分 $\frac{L(\theta+h)-L(\theta-h)}{2h}$
 #    与反向传播算出的梯度比较。
@@ -58,7 +58,7 @@ for name in PARAM_NAMES:
 # %% [markdown]
 # ## 训练：ReLU 与 tanh
 #
-# 隐藏层 128 个单元，批量 64，学习率 0.3，L2 正则 $10^{-4}$，各训练 10 个 epoch。
+# 隐藏层 128 个单元，批量 64，学习率 0.3，L2 正则 $10^{-4}$，各训练 10 轮。
 
 # %%
 histories, trained = {}, {}
@@ -77,15 +77,15 @@ for (activation, hist), color in zip(histories.items(), ["C0", "C3"], strict=Tru
     ax2.plot(epochs, hist["train_acc"], "o--", color=color, label=f"{activation} 训练集")
     ax2.plot(epochs, hist["val_acc"], "o-", color=color, label=f"{activation} 留出集")
 ax1.axhline(np.log(10), color="0.6", ls=":", label="ln 10（随机猜测）")
-ax1.set(xlabel="epoch", ylabel="交叉熵损失（该 epoch 各批平均）", title="训练损失", yscale="log")
+ax1.set(xlabel="轮", ylabel="交叉熵损失（该轮各批平均）", title="训练损失", yscale="log")
 ax1.legend()
-ax2.set(xlabel="epoch", ylabel="准确率", title="训练集与留出集准确率")
+ax2.set(xlabel="轮", ylabel="准确率", title="训练集与留出集准确率")
 ax2.legend()
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 损失从 $\ln 10$ 附近迅速下降；训练准确率与留出准确率之间的差距随 epoch 增大，
+# 损失从 $\ln 10$ 附近迅速下降；训练准确率与留出准确率之间的差距随轮数增大，
 # 这是开始过拟合的迹象（8,000 张训练图对一个 10 万参数的网络并不算多）。
 
 # %% [markdown]

@@ -46,9 +46,9 @@ print(f"全批量稳定的学习率上限 2/λ_max = {max_stable_lr(X):.5f}")
 # %% [markdown]
 # ## 全批量、随机与小批量
 #
-# - **全批量**：每一步用全部 100 个样本的梯度 $-X^\top(y - X\theta)$，每个 epoch 一步。
-# - **随机（SGD）**：每一步只用一个样本，每个 epoch 打乱顺序后走 100 步。
-# - **小批量**：每一步用 10 个样本（批内求和），每个 epoch 10 步。
+# - **全批量**：每一步用全部 100 个样本的梯度 $-X^\top(y - X\theta)$，每轮一步。
+# - **随机（SGD）**：每一步只用一个样本，每轮打乱顺序后走 100 步。
+# - **小批量**：每一步用 10 个样本（批内求和），每轮 10 步。
 #
 # 注意原文的 $J$ 是**求和**而不是平均，所以学习率的合适大小与批量大小有关：
 # 全批量要求 $\alpha < 2/\lambda_{\max}(X^\top X)$，而单个样本的一步要求
@@ -64,7 +64,7 @@ runs = {
 }
 steps_per_epoch = {"全批量": 1, "随机 (SGD)": n, "小批量 (B=10)": n // 10}
 for name, res in runs.items():
-    print(f"{name:>12}: {res.epochs} 个 epoch，{len(res.losses) - 1} 次更新，"
+    print(f"{name:>12}: {res.epochs} 轮，{len(res.losses) - 1} 次更新，"
           f"J = {res.losses[-1]:.4f}，|θ − θ*| = {np.abs(res.theta - best).max():.1e}")
 
 # %%
@@ -88,7 +88,7 @@ ax1.plot(*best, "k*", ms=12, label="最小二乘解 θ*")
 ax1.set(xlabel="$\\theta_0$（截距）", ylabel="$\\theta_1$（斜率）",
         title="参数轨迹（从 θ = 0 出发）")
 ax1.legend(fontsize=8)
-ax2.set(xlabel="epoch（遍历数据的次数）", ylabel="J(θ) − J(θ*)（对数坐标）",
+ax2.set(xlabel="轮（遍历数据的次数）", ylabel="J(θ) − J(θ*)（对数坐标）",
         title="损失曲线", ylim=(1e-6, None))
 ax2.legend(fontsize=8)
 fig.tight_layout()
@@ -97,7 +97,7 @@ plt.show()
 # %% [markdown]
 # 全批量（$\alpha = 1/\lambda_{\max}$）的轨迹平滑地落入谷底，误差按几何级数下降
 # （对数坐标下是直线，斜率由最平缓的方向 $1 - \lambda_{\min}/\lambda_{\max}$ 决定）；
-# SGD 和小批量在同样的 epoch 数里走了多得多的步，前期下降更快，但每一步的梯度只是
+# SGD 和小批量在同样的轮数里走了多得多的步，前期下降更快，但每一步的梯度只是
 # 全梯度的一个有噪声的估计，所以它们最终在 $\theta^*$ 附近徘徊，
 # 损失曲线停在一个“噪声地板”上。要精确收敛，需要逐渐减小学习率。
 

@@ -116,7 +116,7 @@ def test_every_numpy_program_runs_in_the_page_and_no_tensorflow_one(site):
             assert note is not None and "需要在本地运行" in note.get_text(), name
     assert {n for n, i in found.items() if i["runs"]} == {
         "word2vec", "char_rnn", "convolution", "cnn_numpy", "metrics", "gradient_descent",
-        "backprop", "digits"}
+        "backprop", "digits", "scalar_backprop"}
 
 
 def test_the_data_a_box_names_is_served_where_the_program_reads_it(site):

@@ -63,7 +63,7 @@ def test_curves_and_confusion_matrix(site):
 def test_the_improved_run_shows_each_change_and_every_seed(site):
     better = CNN["parts"]["improved"]
     text = page(site).get_text()
-    assert f"验证准确率在第 {better['chosen_epochs']} 个周期最高" in text
+    assert f"验证准确率在第 {better['chosen_epochs']} 轮最高" in text
     val = better["selection"]["val_accuracy"]
     assert better["chosen_epochs"] == val.index(max(val)) + 1  # chosen on the hold-out
     for change, r in better["alone"].items():
@@ -85,7 +85,7 @@ def test_the_numpy_keras_comparison_on_the_cnn_page(site):
     assert cmp["train_test"] == [60000, 10000] and config["epochs"] == 10
     doc = BeautifulSoup((site / "algorithms/cnn/index.html").read_text(encoding="utf-8"),
                         "html.parser")
-    table = next(t for t in doc.select("article table") if "每个周期" in t.get_text())
+    table = next(t for t in doc.select("article table") if "每轮" in t.get_text())
     rows = {tr.find_all("td")[0].get_text(strip=True): [td.get_text(strip=True)
                                                          for td in tr.find_all("td")[1:]]
             for tr in table.find_all("tr")[1:]}
@@ -96,7 +96,7 @@ def test_the_numpy_keras_comparison_on_the_cnn_page(site):
     assert keras_row == [f"{100 * cmp['keras_test_accuracy']:.2f}%", f"{keras_s:.1f} s（fit）"]
     text = doc.get_text()
     met = CNN["target"]["met"]
-    for key, start in (("numpy_time_ratio", "目标：每个周期不超过 Keras 的"),
+    for key, start in (("numpy_time_ratio", "目标：每轮不超过 Keras 的"),
                        ("numpy_accuracy_gap", "目标：测试准确率与 Keras 相差不超过")):
         shown = {True: "✅ 达到", False: "❌ 未达到", None: "—"}[met[key]]
         assert any(line.startswith(start) and line.endswith(shown)
