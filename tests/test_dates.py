@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from article import is_article_line
 
 ROOT = Path(__file__).resolve().parent.parent
 BIOGRAPHY = yaml.safe_load((ROOT / "data" / "biography.yml").read_text(encoding="utf-8"))
 CORRECTIONS = yaml.safe_load((ROOT / "data" / "corrections.yml").read_text(encoding="utf-8"))
-ARTICLE = re.sub(r"\s+", "", (ROOT / "data" / "article_zh.txt").read_text(encoding="utf-8"))
 TIMELINE = {item["id"]: item for item in BIOGRAPHY["timeline"]}
 
 # timeline id -> how the site's Chinese names the event; the id its range ends at
@@ -65,7 +65,7 @@ def site_texts() -> list[tuple[str, str]]:
         out += [(f"work {w['id']} {k}", w[k]) for k in ("what", "learn") if k in w]
     for page in sorted((ROOT / "docs").rglob("*.md")):
         own = [line for line in page.read_text(encoding="utf-8").splitlines()
-               if line.strip() and re.sub(r"\s+", "", line) not in ARTICLE]
+               if line.strip() and not is_article_line(line)]
         out.append((str(page.relative_to(ROOT)), "\n".join(own)))
     return out
 

@@ -3,25 +3,23 @@ draws is what the snippets compute, and the pages show every one of them."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from char_rnn import init_params, rnn_backward, rnn_forward, softmax_cross_entropy
 from scipy.signal import correlate2d
+from sitebuild import load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "figures"
+hook = load_hook("figures")  # hooks/figures.py
 
 
 def load(name: str):
-    spec = importlib.util.spec_from_file_location(f"figures_{name}", FIGURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """figures/<name>.py, as hooks/figures.py loads it."""
+    return hook.load(FIGURES / f"{name}.py")
 
 
 def markers() -> set[str]:
@@ -30,9 +28,6 @@ def markers() -> set[str]:
 
 
 def test_every_figure_is_on_a_page_and_every_marker_has_a_figure():
-    sys.path.insert(0, str(ROOT / "hooks"))
-    import figures as hook  # hooks/figures.py
-
     defined = {f"{path.stem}.{name}" for path in hook.modules()
                for name in hook.drawers(hook.load(path))}
     assert defined == markers()

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from article import is_article_line
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
 AVOID: dict[str, str] = GLOSSARY["_avoid"]
-ARTICLE = re.sub(r"\s+", "", (ROOT / "data" / "article_zh.txt").read_text(encoding="utf-8"))
 NAMING = re.compile(r"(?:原文|译作|也常说|也叫|又称|叫作|写作|“|「|3\.2 ?)[^。；\n]{0,14}$")
 
 
@@ -29,7 +29,7 @@ def own_text(markdown: str) -> str:
         if re.match(r"^\s*(`{3,}|~{3,})", line):
             fence = not fence
             continue
-        if fence or re.sub(r"\s+", "", line) in ARTICLE:
+        if fence or is_article_line(line):
             continue
         out.append(re.sub(r"`[^`\n]*`", "", line))
     return "\n".join(out)
