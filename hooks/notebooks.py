@@ -58,6 +58,9 @@ def cache_key(source: Path) -> str:
     h.update(source.read_bytes())
     h.update(inspect.getsource(execute).encode())
     h.update(inspect.getsource(inlining_note).encode())
+    for helper in (drop_early_info_logs, join_cjk_lines):
+        h.update(inspect.getsource(helper).encode())
+    h.update(ABSL_EARLY.pattern.encode() + CJK_BREAK.pattern.encode() + FENCE.pattern.encode())
     inputs = [*(ROOT / "snippets").rglob("*.py"), ROOT / "tools" / "standalone.py",
               *(ROOT / f for f in standalone.TEXT_DATA.values())]
     for path in sorted(inputs):
@@ -82,12 +85,56 @@ def inlining_note(files: list[str]) -> str:
             "链接指向这些程序的完整代码。")
 
 
+# A line break inside a Chinese sentence: the py:percent sources wrap Markdown at 100
+# columns, and a browser (and Jupyter) shows such a break between two Chinese characters
+# as a space.  Code fences keep their lines.
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+CJK_BREAK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}*$`\[])")
+FENCE = re.compile(r"^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[ \t]*$", re.M | re.S)
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Markdown with the line breaks between Chinese text joined (outside code fences)."""
+    out, last = [], 0
+    for m in FENCE.finditer(markdown):
+        out += [CJK_BREAK.sub("", markdown[last:m.start()]), m[0]]
+        last = m.end()
+    return "".join([*out, CJK_BREAK.sub("", markdown[last:])])
+
+
+# TensorFlow's C++ INFO lines written before abseil's logging is initialized ("Could not
+# find cuda drivers", "oneDNN custom operations are on"): abseil prints them whatever
+# TF_CPP_MIN_LOG_LEVEL says (abseil-cpp pull requests 1718 and 1957, unmerged).  Only
+# these are dropped from the outputs; warnings and errors stay.
+ABSL_EARLY = re.compile(
+    r"^(?:WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+    r"STDERR|I\d{4} [\d:]+\.\d+ +\d+ [\w.]+:\d+\] .*)\n?", re.M)
+
+
+def drop_early_info_logs(nb) -> None:
+    """Remove ABSL_EARLY lines from the notebook's stderr outputs (and outputs left empty)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                out["text"] = ABSL_EARLY.sub("", out["text"])
+                if not out["text"]:
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+
+
 def execute(source: Path, target: Path) -> None:
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     try:
         nb = standalone.inline_notebook(jupytext.read(source), str(shown), note=inlining_note)
     except standalone.ProgramError as err:
         raise PluginError(str(err)) from None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = join_cjk_lines(cell.source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     # IPC transport: the kernel talks over local sockets, not unencrypted TCP
@@ -125,6 +172,7 @@ def execute(source: Path, target: Path) -> None:
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
     log.info("executed %s in %.1f s", shown, time.perf_counter() - t0)
+    drop_early_info_logs(nb)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     nbformat.write(nb, tmp)

@@ -7,6 +7,8 @@ import posixpath
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)#\s]+)(?:#[^)]*)?\)")
@@ -69,3 +71,50 @@ def test_bptt_and_the_cnn_backward_pass_link_to_where_they_are_taught():
     cnn = (DOCS / "algorithms/cnn.md").read_text(encoding="utf-8")
     backward = cnn.split("### 第 2 步", 1)[1].split("\n### ", 1)[0]
     assert "../math/backpropagation.md" in backward and "../math/convolution.md" in backward
+
+
+# ------------------------------------------------------------------ 小结 and 练习
+NOTEBOOKS = sorted((DOCS / "notebooks").glob("[!_]*.py"))
+ITEM = re.compile(r"^\d+\. \*\*([^*]+)\*\*", re.M)
+PAGE_HINT = re.compile(r'^ {4}\?\?\? tip "提示"$', re.M)
+NOTEBOOK_HINT = re.compile(r'^ {4}<details class="tip"><summary>提示</summary>$', re.M)
+KINDS = ("改代码", "数学", "开放题")
+
+
+def markdown_of(path: Path) -> str:
+    """A page's Markdown; of a notebook (py:percent source), its Markdown cells."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    import jupytext
+
+    nb = jupytext.read(path)
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def exercises(path: Path) -> list[tuple[str, str]]:
+    """(label, text) of each numbered exercise under the ## 练习 heading, after a ## 小结."""
+    text = markdown_of(path)
+    where = path.relative_to(ROOT)
+    summary, practice = text.find("\n## 小结\n"), text.find("\n## 练习\n")
+    assert 0 <= summary < practice, f"{where}: no ## 小结 followed by ## 练习"
+    section = text[practice + len("\n## 练习\n"):].split("\n## ", 1)[0]
+    starts = list(ITEM.finditer(section))
+    return [(m[1], section[m.start():nxt.start() if nxt else len(section)])
+            for m, nxt in zip(starts, [*starts[1:], None], strict=True)]
+
+
+@pytest.mark.parametrize("path", [DOCS / p for p in path_order()] + NOTEBOOKS,
+                         ids=lambda p: str(p.relative_to(DOCS)))
+def test_each_page_and_notebook_ends_with_a_summary_and_exercises_with_hints(path):
+    """At least three exercises: one that changes the code (predict, then run), one on the
+    maths, one open; each with a collapsed hint (Material's ??? on pages, <details> in
+    notebooks, which Jupyter renders too)."""
+    found = exercises(path)
+    hint = PAGE_HINT if path.suffix == ".md" else NOTEBOOK_HINT
+    assert len(found) >= 3, f"{path.name}: {len(found)} exercises"
+    for label, text in found:
+        assert len(hint.findall(text)) == 1, f"{path.name}: exercise {label!r} needs one hint"
+    labels = [label for label, _ in found]
+    for kind in KINDS:
+        assert any(label.startswith(kind) for label in labels), (
+            f"{path.name}: no {kind} exercise among {labels}")

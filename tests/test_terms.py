@@ -35,6 +35,31 @@ def own_text(markdown: str) -> str:
     return "\n".join(out)
 
 
+CJK_STRING = re.compile(r'"[^"\n]*[\u4e00-\u9fff][^"\n]*"')
+# a bare item of a list of words (after "[" or ", ", before "," or "]")
+LIST_ITEM = re.compile(r'(?:(?<=\[)|(?<=, ))"[^"\n]*"(?=,|\])')
+
+
+def notebook_text(path: Path) -> str:
+    """A notebook's own text: its Markdown cells, and the Chinese strings and comments of
+    its code (plot labels, printed lines).  A bare item of a list of words is data (the
+    article's terms handed to jieba), not prose."""
+    import jupytext
+
+    parts = []
+    for cell in jupytext.read(path).cells:
+        if cell.cell_type == "markdown":
+            parts.append(own_text(cell.source))
+            continue
+        for line in cell.source.splitlines():
+            parts += [m[0] for m in CJK_STRING.finditer(line)
+                      if not LIST_ITEM.match(line, m.start())]
+            comment = line.split("#", 1)[1] if "#" in line else ""
+            if re.search(r"[\u4e00-\u9fff]", comment):  # English comments may say epoch
+                parts.append(comment)
+    return "\n".join(parts)
+
+
 def texts() -> list[tuple[str, str]]:
     found = [(str(p.relative_to(ROOT)), own_text(p.read_text(encoding="utf-8")))
              for p in sorted((ROOT / "docs").rglob("*.md"))]
@@ -45,6 +70,8 @@ def texts() -> list[tuple[str, str]]:
                 found.append((f"data/{name} {item['id']}",
                               "\n".join(v for k, v in item.items()
                                         if isinstance(v, str) and k not in ("quote", "id"))))
+    for notebook in sorted((ROOT / "docs" / "notebooks").glob("[!_]*.py")):
+        found.append((str(notebook.relative_to(ROOT)), notebook_text(notebook)))
     for hook in sorted((ROOT / "hooks").glob("*.py")):
         strings = re.findall(r'"[^"\n]*[\u4e00-\u9fff][^"\n]*"', hook.read_text(encoding="utf-8"))
         found.append((str(hook.relative_to(ROOT)), "\n".join(strings)))

@@ -65,7 +65,35 @@ runs = {
 steps_per_epoch = {"全批量": 1, "随机 (SGD)": n, "小批量 (B=10)": n // 10}
 for name, res in runs.items():
     print(f"{name:>12}: {res.epochs} 轮，{len(res.losses) - 1} 次更新，"
-          f"J = {res.losses[-1]:.4f}，|θ − θ*| = {np.abs(res.theta - best).max():.1e}")
+          f"J = {res.losses[-1]:.4f}，|θ − θ*| = {np.linalg.norm(res.theta - best):.1e}")
+
+# %% [markdown]
+# 全批量的损失 $J$ 比 SGD 的更低，离 $\theta^*$ 却更远。原因是条件
+# 数 $\kappa=\lambda_{\max}/\lambda_{\min}$：
+# 误差 $\theta_t-\theta^*$ 在 $X^\top X$ 的每个特征方向上每步乘以 $1-\alpha\lambda_i$。
+# 学习率受陡峭方向限制（$\alpha<2/\lambda_{\max}$），取 $\alpha=1/\lambda_{\max}$ 时陡峭方向一步到位
+# ，
+# 平缓方向每步却只缩小到 $1-1/\kappa$。下面按这个公式预测 60 步之后的误差，并与实际结果比较。
+
+# %%
+evals, evecs = np.linalg.eigh(X.T @ X)                # 升序：evals[0] = λ_min
+kappa = evals[-1] / evals[0]
+full = runs["全批量"]
+t_steps = len(full.losses) - 1
+c0 = evecs.T @ (np.zeros(2) - best)                    # θ_0 − θ* 在两个特征方向上的分量
+ct = (1 - lr_batch * evals) ** t_steps * c0            # t 步之后的分量
+print(f"κ = {kappa:.1f}；每步误差乘以：陡峭方向 {abs(1 - lr_batch * evals[-1]):.3f}，"
+      f"平缓方向 1 − 1/κ = {1 - lr_batch * evals[0]:.3f}")
+print(f"{t_steps} 步后 |θ − θ*|：公式预测 {np.linalg.norm(ct):.3e}，"
+      f"实际 {np.linalg.norm(full.theta - best):.3e}")
+print(f"剩下的误差留在平缓方向，它只让损失高出 ½·λ_min·c² = {0.5 * evals[0] * ct[0] ** 2:.1e}")
+
+# %% [markdown]
+# 预测与实际一致：全批量 60 步之后剩下的误差几乎全在平缓方向上，而沿平缓方向偏一点，损失只高一点
+# （$J(\theta)-J(\theta^*)=\tfrac12\sum_i\lambda_i c_i^2$，$c_i$ 是误差在第 $i$ 个特征方向上的分量）
+# ，
+# 所以全批量的 $J$ 已经很低，$\theta$ 却还没到。SGD 在同样的 60 轮里走了 6,000 步，
+# 平缓方向也走完了，只剩下噪声带来的徘徊。$\kappa$ 越大，全批量在平缓方向上越慢。
 
 # %%
 # 损失等高线
@@ -164,3 +192,73 @@ plt.show()
 # %%
 res = gradient_descent(t, y, lr=0.9 * max_stable_lr(t))
 print(f"梯度下降：θ = {res.theta:.6f}（{res.epochs} 步）；闭式解 Σxy/Σx² = {t @ y / (t @ t):.6f}")
+
+# %% [markdown]
+# ## 小结
+#
+# - 全批量梯度下降在二次损失上的行为完全由 $X^\top X$ 的特征值决定：稳定要求
+#   $\alpha<2/\lambda_{\max}$，平缓方向的收敛速度由条件数 $\kappa$ 决定。
+# - 损失低不等于参数准：沿平缓方向的误差对损失贡献很小。
+# - SGD 和小批量每步便宜、前期快，但最后停在噪声地板上；要精确收敛需要逐渐减小学习率。
+# - 学习率超过 $2/\lambda_{\max}$ 时，`gradient_descent` 在损失第一次上升时报告 `DivergenceError`，
+#   而不是悄悄算出 NaN。
+#
+# ## 练习
+#
+# 1. **改代码：先预测，再运行。** 在第一个代码单元里，把
+#    `X = np.column_stack([np.ones(n), t])` 改成 `X = np.column_stack([np.ones(n), t - t.mean()])`
+#    （把输入中心化）。先预测：条件数 $\kappa$ 会变大还是变小？全批量 60 步之后离 $\theta^*$ 多远？
+#    等高线的形状会怎样变？
+#
+#     <details class="tip"><summary>提示</summary>
+#
+#     中心化之后两列正交，$X^\top X$ 变成对角阵 $\mathrm{diag}\big(n,\ \sum_i (t_i-\bar t)^2\big)$，
+#     两个特征值相差不大，$\kappa$ 小得多。平缓方向每步也能缩小一大截，全批量几十步就几乎精确到达
+#     $\theta^*$，比 SGD 还近；等高线从斜着的细长椭圆变成与坐标轴对齐、更圆的椭圆。注意 $\theta^*$
+#     的截距变了（它现在是 $t=\bar t$ 处的预测值），斜率不变。这就是训练前常把输入标准化的原因之一。
+#
+#     </details>
+#
+# 2. **数学：损失与参数误差。** 记 $e=\theta-\theta^*$，$A=X^\top X$。(1) 证明
+#    $J(\theta)-J(\theta^*)=\tfrac12 e^\top A e$。(2) 把 $e$ 按 $A$ 的特征向量展开，
+#    解释为什么全批量的 $J$ 比 SGD 低、$\lvert\theta-\theta^*\rvert$ 却比 SGD 大。
+#    (3) 固定学习率时，哪个 $\alpha$ 让最慢方向的收缩因子 $\max_i|1-\alpha\lambda_i|$ 最小？这个最小
+#    值是多少？
+#
+#     <details class="tip"><summary>提示</summary>
+#
+#     (1) $J(\theta)=\tfrac12\lVert y-X\theta\rVert^2$，把 $\theta=\theta^*+e$ 代入展开，交叉项
+#     $-e^\top X^\top(y-X\theta^*)$ 为 0（这正是最小二乘的正规方程），剩
+#     下 $J(\theta^*)+\tfrac12 e^\top Ae$。
+#     (2) $e=\sum_i c_i v_i$ 时 $\tfrac12 e^\top Ae=\tfrac12\sum_i\lambda_i c_i^2$：平缓方向的分量乘
+#     的是小的
+#     $\lambda_{\min}$。(3) 让两端相等，$1-\alpha\lambda_{\min}=\alpha\lambda_{\max}-1$，得
+#     $\alpha=2/(\lambda_{\min}+\lambda_{\max})$，收缩因子为 $(\kappa-1)/(\kappa+1)$。$\kappa$ 很大
+#     时它接近 1，
+#     再好的固定学习率也快不起来，动量法和预条件（例如 Adam 的逐参数缩放）正是为此设计的。
+#
+#     </details>
+#
+# 3. **改代码：SGD 的噪声地板。** 把“随机 (SGD)”一行的学习率从 `0.02` 改成 `0.005` 和 `0.05`。
+#    先预测：损失曲线前期下降的速度和最后停留的高度各怎样变？
+#
+#     <details class="tip"><summary>提示</summary>
+#
+#     学习率越小，前期下降越慢，但最后停得越低（在 $\theta^*$ 附近徘徊的范围与学习率成正比）；
+#     学习率越大，前期越快、地板越高。这正是“先大后小”的学习率计划的道理：前期用大步快速接近，
+#     后期用小步降低地板。
+#
+#     </details>
+#
+# 4. **开放题：为什么深度学习几乎都用小批量？** 这里全批量每步只要一次矩阵乘法，100 个样本也不多。
+#    数据有上百万个样本、模型有上百万个参数时，全批量、随机和小批量各有什么代价？
+#    除了计算量，SGD 的噪声还可能带来什么好处？
+#
+#     <details class="tip"><summary>提示</summary>
+#
+#     全批量每一步都要遍历全部数据，走一步太贵；单个样本的 SGD 每步便宜，但无法利用 GPU 和
+#     向量化的并行，梯度噪声也大；小批量在两者之间：一批几十到几百个样本正好填满硬件，噪声也随
+#     批量大小 $B$ 按 $1/\sqrt{B}$ 减小。在非凸的损失上，噪声还可能帮助离开鞍点和尖锐的极小值，
+#     见 [4.1 梯度下降](../math/gradient-descent.md) 的非凸例子。
+#
+#     </details>

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
 import numpy as np
 import pytest
 import tinycss2
@@ -441,6 +442,43 @@ def test_notebook_that_imports_a_snippet_module_fails_naming_it(tmp_path):
     source.write_text("# %%\nimport digits\n", encoding="utf-8")
     with pytest.raises(nbhook.PluginError, match=r"import digits.*from digits import"):
         nbhook.execute(source, tmp_path / "out" / "where.ipynb")
+
+
+def test_notebook_outputs_carry_no_log_noise(site):
+    """No notebook output (on the page or in the download) is a stream to stderr: TensorFlow's
+    C++ log lines are kept out by TF_CPP_MIN_LOG_LEVEL, set before TensorFlow is imported,
+    and abseil's lines from before its logging starts are dropped by the build."""
+    notebooks = sorted((site / "notebooks").glob("*/*.ipynb"))
+    assert len(notebooks) == len(list((ROOT / "docs" / "notebooks").glob("[!_]*.py")))
+    for path in notebooks:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        noise = ["".join(o["text"])[:200] for c in cells for o in c.get("outputs", [])
+                 if o.get("name") == "stderr"]
+        assert not noise, f"{path.name}: {noise}"
+
+
+def test_only_abseils_early_info_lines_are_dropped():
+    nbhook = load_hook("notebooks")
+    early = ("WARNING: All log messages before absl::InitializeLog() is called are written "
+             "to STDERR\nI0000 00:00:1796449329.994674   26617 port.cc:153] oneDNN custom "
+             "operations are on.\n")
+    error = "E0000 00:00:1796449334.656818   26617 cuda_platform.cc:52] failed call to cuInit\n"
+    warning = "W0000 00:00:1796449334.656818   26617 x.cc:1] a real warning\n"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("stream", name="stderr", text=early),
+        nbformat.v4.new_output("stream", name="stdout", text=early),
+        nbformat.v4.new_output("stream", name="stderr", text=early + error + warning)])])
+    nbhook.drop_early_info_logs(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", early), ("stderr", error + warning)]
+
+
+def test_line_breaks_inside_chinese_text_are_joined_except_in_code():
+    join = load_hook("notebooks").join_cjk_lines
+    assert join("差距随轮数变大，是过拟合的\n  信号：看**验证集**与\n**训练集**。") == (
+        "差距随轮数变大，是过拟合的信号：看**验证集**与**训练集**。")
+    kept = "用 ReLU\n或者 tanh\n\n- 第一项\n- 第二项\n\n```python\n# 中文注释\n# 第二行\n```\n"
+    assert join(kept) == kept
 
 
 def test_code_blocks_of_notebook_markdown_cells_are_material_code_blocks(site):
