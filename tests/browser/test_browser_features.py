@@ -384,6 +384,37 @@ DEFERRED_HEIGHTS = """() => {
 }"""
 
 
+# A display formula scrolls sideways in its box (on phones Material makes div.arithmatex
+# that box; elsewhere extra.css makes .katex-display scroll).  Sub-pixel overhangs of
+# KaTeX's glyphs (2 px) do not count.
+OVERFLOWING_FORMULAS = """() => {
+  document.querySelectorAll('[data-md-defer]')
+    .forEach((e) => e.style.contentVisibility = 'visible');
+  document.querySelectorAll('details').forEach((d) => d.open = true);
+  return [...document.querySelectorAll('div.arithmatex, .katex-display')]
+    .filter((e) => e.scrollWidth > e.clientWidth + 3)
+    .map((e) => [e.scrollWidth, e.clientWidth,
+                 (e.querySelector('annotation') || {textContent: ''}).textContent.slice(0, 60)]);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["375px", "1280px"])
+def test_every_display_formula_fits_its_column(open_page, base_url, site_dir, site_pages,
+                                               viewport):
+    """No display formula is cut at the column edge, on a phone or on a desktop, hints and
+    collapsed boxes included: a long one is written on several lines."""
+    pages = pages_with(site_dir, site_pages, 'class="katex-display"')
+    assert pages
+    page, watch = open_page("light", viewport=viewport)
+    cut = []
+    for path in pages:
+        page.goto(base_url + path, wait_until="load")
+        cut += [f"/{path}: {text!r} needs {wide} px, has {room}"
+                for wide, room, text in page.evaluate(OVERFLOWING_FORMULAS)]
+    assert not cut, "\n".join(cut)
+    assert not watch.problems(), watch.problems()
+
+
 def close_enough(kind: str, estimated: float, drawn: float) -> bool:
     """How far a build-time estimate may be from the drawn height: code blocks never
     wrap (exact up to rounding); a display formula is one line box; text and tables
