@@ -13,8 +13,10 @@ def graph(out: Value) -> str:
     ids = {id(v): f"v{i}" for i, v in enumerate(order)}
     lines = ["flowchart TD"]
     for v in order:
-        name = f"<b>{v.label}</b><br/>" if v.label else ""
-        lines.append(f'    {ids[id(v)]}["{name}值 {v.data:.4g}<br/>梯度 {v.grad:.4g}"]')
+        # a Markdown string (`…`): its line breaks and **bold** survive the page's HTML,
+        # where tags such as <br/> inside <pre class="mermaid"> would be parsed and lost
+        name = f"**{v.label}**\n" if v.label else ""
+        lines.append(f'    {ids[id(v)]}["`{name}值 {v.data:.4g}\n梯度 {v.grad:.4g}`"]')
         if v.op:
             op = f"{ids[id(v)]}op"
             lines.append(f'    {op}(("{v.op}")) --> {ids[id(v)]}')

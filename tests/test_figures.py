@@ -132,8 +132,8 @@ def test_graph_diagrams_show_every_value_and_gradient():
     o, values = neuron_example()
     text = bp.mermaid_neuron()
     for name, v in values.items():
-        assert f"<b>{name}</b><br/>值 {v.data:.4g}<br/>梯度 {v.grad:.4g}" in text
+        assert f"**{name}**\n值 {v.data:.4g}\n梯度 {v.grad:.4g}" in text
     fork = bp.mermaid_fork()
     f, a, b = fork_example()
-    a_id = re.search(r'(v\d+)\["<b>a</b>', fork)[1]
+    a_id = re.search(r'(v\d+)\["`\*\*a\*\*', fork)[1]
     assert len(re.findall(rf"^    {a_id} --> ", fork, re.M)) == 2      # a feeds two operations

@@ -444,6 +444,22 @@ def test_notebook_that_imports_a_snippet_module_fails_naming_it(tmp_path):
         nbhook.execute(source, tmp_path / "out" / "where.ipynb")
 
 
+def test_mermaid_sources_reach_the_page_as_text(site):
+    """Material hands Mermaid the text of each <pre class="mermaid">; an HTML tag written
+    in a label (<br/>, <b>) is parsed by the browser into an element and silently lost from
+    that text.  Line breaks and bold are written as Mermaid Markdown strings instead."""
+    from bs4 import BeautifulSoup
+
+    found = 0
+    for page in sorted(site.rglob("index.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for pre in soup.select("pre.mermaid"):
+            found += 1
+            tags = [t.name for t in pre.find_all(True) if t.name != "code"]
+            assert not tags, f"{page.parent.relative_to(site)}: Mermaid source has <{tags[0]}>"
+    assert found >= 5
+
+
 def test_notebook_outputs_carry_no_log_noise(site):
     """No notebook output (on the page or in the download) is a stream to stderr: TensorFlow's
     C++ log lines are kept out by TF_CPP_MIN_LOG_LEVEL, set before TensorFlow is imported,
