@@ -18,7 +18,8 @@ import os
 # 在导入 TensorFlow 之前设置才有效：3 = 只显示致命错误（没有 GPU 的机器上，
 # 它会报告找不到 CUDA，无害）。导入时还有几行 INFO 日志照样会打印
 # （abseil 在日志初始化之前不看这个设置），网页上省略了它们。
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
 # %%
 import matplotlib.pyplot as plt
