@@ -62,7 +62,11 @@ def material_only(route) -> None:
     route.fulfill(response=response, body=body)
 
 
-def type_and_time(page, query: str) -> tuple[float, list[str]]:
+def type_and_time(page, query: str) -> tuple[float | None, list[str]]:
+    """Milliseconds to the results and their pages; None, [] when no results came (lunr
+    throws on some prefix queries, which Material's worker alone does not survive)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     box = page.locator(BOX)
     box.click()
     page.keyboard.press("Control+A")
@@ -75,7 +79,10 @@ def type_and_time(page, query: str) -> tuple[float, list[str]]:
     else:
         page.keyboard.insert_text(query[-1])
         page.keyboard.press("End")  # insert_text sends no keyup: a real one, as an IME commit
-    page.wait_for_function("() => window.__searchMs !== null", timeout=10_000)
+    try:
+        page.wait_for_function("() => window.__searchMs !== null", timeout=10_000)
+    except PlaywrightTimeoutError:  # the list never changed: the worker answered nothing
+        return None, []
     page.wait_for_timeout(100)  # the rest of the list
     ms = page.evaluate("() => window.__searchMs")
     hrefs = page.eval_on_selector_all(LINKS, "as => as.map(a => a.href)")
@@ -90,19 +97,23 @@ def measure(playwright, base: str, theme_only: bool, repeats: int) -> dict:
             page.route(re.compile(r".*/$"), material_only)
         goto(page, base + "background/")
         root = urlsplit(base).path
-        times, ranks = [], {}
+        times, ranks, unanswered = [], {}, []
         for name, queries in SETS.items():
             for query, expected in queries.items():
                 want = {root + e for e in expected}
                 for _ in range(repeats):
                     ms, pages = type_and_time(page, query)
-                    times.append(ms)
+                    if ms is None:
+                        unanswered.append(query)
+                    else:
+                        times.append(ms)
                 ranks[name, query] = next(
                     (i + 1 for i, p in enumerate(dict.fromkeys(pages)) if p in want), None)
         times.sort()
         out = {"median_ms": statistics.median(times),
                "p90_ms": times[min(len(times) - 1, int(0.9 * len(times)))],
                "max_ms": times[-1], "timed": len(times),
+               "unanswered": sorted(set(unanswered)),
                "misses": {f"{name}: {q}": r for (name, q), r in ranks.items() if r != 1}}
         for name in (*SETS, "all"):
             got = [r for (n, _), r in ranks.items() if name in (n, "all")]

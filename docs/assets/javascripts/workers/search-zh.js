@@ -36,6 +36,25 @@ function setup(index) {
   for (const word of words) longest = Math.max(longest, word.length);
 }
 
+// lunr 2.3.9, bundled in Material's worker, keys a node of its token set by the node's
+// final flag and its edges' labels and child ids written one after another.  With digits
+// as labels two different nodes can get the same key ("1"→node 23 and "3"→node 5, or
+// "1"→node 2 and "3"→node 35: both "012335"); building the index's token set then merges
+// them, the set lists words no page has, and a prefix query that meets one throws inside
+// lunr: the reader gets no result at all (a query "3" did, on this site).  Known upstream
+// (olivernn/lunr.js issues 279 and 314), unfixed in lunr's last release.  A separator
+// after each id keeps the keys apart; tests/site/test_search.py fails when Material's
+// lunr no longer has the method replaced here.
+function separateTokenSetKeys(lunr) {
+  if (!lunr || !lunr.TokenSet) return;
+  lunr.TokenSet.prototype.toString = function () {
+    let key = this.final ? "1" : "0";
+    for (const label of Object.keys(this.edges).sort())
+      key += label + this.edges[label].id + ",";
+    return key;
+  };
+}
+
 function isStopWord(word) {
   const filter = self.lunr && self.lunr.zh && self.lunr.zh.stopWordFilter;
   return Boolean(filter) && filter(word) === undefined;
@@ -104,8 +123,10 @@ self.postMessage = (message) => {
 
 addEventListener("message", (ev) => {
   const message = ev.data;
-  if (message && message.type === 0 && message.data)  // SETUP: the index
+  if (message && message.type === 0 && message.data) {  // SETUP: the index
+    separateTokenSetKeys(self.lunr);  // before Material's listener builds the index
     setup(message.data);
+  }
   else if (message && message.type === 2 && typeof message.data === "string" &&
            !message.rewritten) {  // QUERY
     const any = rewrite(message.data, false), all = rewrite(message.data, true);
