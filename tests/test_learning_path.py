@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pagetext import markdown_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -79,16 +80,6 @@ ITEM = re.compile(r"^\d+\. \*\*([^*]+)\*\*", re.M)
 PAGE_HINT = re.compile(r'^ {4}\?\?\? tip "提示"$', re.M)
 NOTEBOOK_HINT = re.compile(r'^ {4}<details class="tip"><summary>提示</summary>$', re.M)
 KINDS = ("改代码", "数学", "开放题")
-
-
-def markdown_of(path: Path) -> str:
-    """A page's Markdown; of a notebook (py:percent source), its Markdown cells."""
-    if path.suffix == ".md":
-        return path.read_text(encoding="utf-8")
-    import jupytext
-
-    nb = jupytext.read(path)
-    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
 def exercises(path: Path) -> list[tuple[str, str]]:

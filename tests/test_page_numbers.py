@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from article import is_article_line
+from pagetext import markdown_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -89,18 +90,6 @@ def measured_numbers(markdown: str) -> list[str]:
 def pages() -> list[Path]:
     """Every page: the Markdown files and the notebooks (py:percent sources)."""
     return sorted([*DOCS.rglob("*.md"), *(DOCS / "notebooks").glob("*.py")])
-
-
-def markdown_of(path: Path) -> str:
-    """A page's Markdown; of a notebook, its Markdown cells (a code cell's output is
-    computed when the site is built)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".md":
-        return text
-    cells = re.split(r"^# %%(.*)$", text, flags=re.M)
-    return "\n".join(re.sub(r"^# ?", "", body, flags=re.M)
-                     for kind, body in zip(cells[1::2], cells[2::2], strict=True)
-                     if "[markdown]" in kind)
 
 
 @pytest.mark.parametrize("path", pages(), ids=lambda p: str(p.relative_to(DOCS)))

@@ -73,7 +73,7 @@ def texts() -> list[tuple[str, str]]:
     for notebook in sorted((ROOT / "docs" / "notebooks").glob("[!_]*.py")):
         found.append((str(notebook.relative_to(ROOT)), notebook_text(notebook)))
     for hook in sorted((ROOT / "hooks").glob("*.py")):
-        strings = re.findall(r'"[^"\n]*[\u4e00-\u9fff][^"\n]*"', hook.read_text(encoding="utf-8"))
+        strings = CJK_STRING.findall(hook.read_text(encoding="utf-8"))
         found.append((str(hook.relative_to(ROOT)), "\n".join(strings)))
     return found
 
